@@ -1,0 +1,1 @@
+//! Accounts: creating users with validated, normalised input.

@@ -1,0 +1,14 @@
+//! SeaORM entities, one per table of `migration/`. Behaviour lives in the domain modules, not here.
+
+pub mod email_outbox;
+pub mod enrolment;
+pub mod feedback;
+pub mod journal;
+pub mod notification;
+pub mod officer_profile;
+pub mod programme;
+pub mod programme_item;
+pub mod session;
+pub mod training;
+pub mod user;
+pub mod web_session;

@@ -1,0 +1,105 @@
+//! The one error type that crosses the wire. Its message is short, French and safe to show; the
+//! technical detail is logged on the server where the error is made, never sent to the browser.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppError {
+    /// No valid web session: the user must log in.
+    NotLoggedIn,
+    /// Logged in, but the role may not do this (HTTP 403).
+    Forbidden,
+    /// The record does not exist or is not visible to this user.
+    NotFound,
+    /// A business rule or an input check refused the request; the text says why, in French.
+    Refused(String),
+    /// Anything else; details are in the server log.
+    Internal,
+}
+
+impl AppError {
+    pub fn refused(msg: impl Into<String>) -> Self {
+        AppError::Refused(msg.into())
+    }
+
+    /// The HTTP status that fits this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotLoggedIn => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Refused(_) => 422,
+            AppError::Internal => 500,
+        }
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AppError::NotLoggedIn => f.write_str("Votre session a expiré : veuillez vous reconnecter."),
+            AppError::Forbidden => f.write_str("Accès refusé : cette page est réservée aux gestionnaires."),
+            AppError::NotFound => f.write_str("Cette page ou cet élément n'existe pas."),
+            AppError::Refused(msg) => f.write_str(msg),
+            AppError::Internal => f.write_str(
+                "Une erreur technique est survenue. Réessayez dans un instant ; si elle persiste, contactez la MiRVOG.",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
+
+#[cfg(any(feature = "ssr", feature = "hydrate"))]
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The browser sent something the server function could not read: a form field
+            // missing or malformed. Say so rather than blaming the server.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::refused("Le formulaire envoyé est incomplet ou invalide.")
+            }
+            ServerFnErrorErr::Request(_) => AppError::refused(
+                "Le serveur ne répond pas : vérifiez votre connexion puis réessayez.",
+            ),
+            other => {
+                #[cfg(feature = "ssr")]
+                tracing::error!(error = %other, "server function failure");
+                let _ = other;
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl<E: fmt::Display + fmt::Debug> From<sea_orm::TransactionError<E>> for AppError
+where
+    AppError: From<E>,
+{
+    fn from(err: sea_orm::TransactionError<E>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(e) => e.into(),
+            sea_orm::TransactionError::Transaction(e) => e.into(),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

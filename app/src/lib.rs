@@ -1,0 +1,17 @@
+//! Cassiopée: components, routes and server functions, compiled for the server (`ssr`) and for
+//! the browser (`hydrate`). Server-only modules (entities, domain services) are behind `ssr`.
+
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod entities;
+pub mod error;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+
+#[cfg(feature = "ssr")]
+pub mod password;
+
+#[cfg(feature = "ssr")]
+pub mod accounts;

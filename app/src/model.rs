@@ -1,0 +1,167 @@
+//! Vocabulary shared by the server and the browser: roles and states of product §2, with their
+//! French labels. On the server the same enums are the database columns' types.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use sea_orm::{DeriveActiveEnum, EnumIter, sea_query::StringLen};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum Role {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "officer"))]
+    Officer,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "staff"))]
+    Staff,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
+    Admin,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Officer => "Officier",
+            Role::Staff => "Gestionnaire",
+            Role::Admin => "Administrateur",
+        }
+    }
+
+    /// Gestionnaires and administrateurs both work in `/gestion` (product §1).
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Staff | Role::Admin)
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "officer" => Some(Role::Officer),
+            "staff" => Some(Role::Staff),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum TrainingFormat {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "presentiel"))]
+    Presentiel,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "distanciel"))]
+    Distanciel,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "hybride"))]
+    Hybride,
+}
+
+impl TrainingFormat {
+    pub const ALL: [TrainingFormat; 3] =
+        [TrainingFormat::Presentiel, TrainingFormat::Distanciel, TrainingFormat::Hybride];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TrainingFormat::Presentiel => "Présentiel",
+            TrainingFormat::Distanciel => "Distanciel",
+            TrainingFormat::Hybride => "Hybride",
+        }
+    }
+
+    /// The value used in URLs and forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            TrainingFormat::Presentiel => "presentiel",
+            TrainingFormat::Distanciel => "distanciel",
+            TrainingFormat::Hybride => "hybride",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<TrainingFormat> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum SessionStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "brouillon"))]
+    Brouillon,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "publiee"))]
+    Publiee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "annulee"))]
+    Annulee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "terminee"))]
+    Terminee,
+}
+
+impl SessionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::Brouillon => "Brouillon",
+            SessionStatus::Publiee => "Publiée",
+            SessionStatus::Annulee => "Annulée",
+            SessionStatus::Terminee => "Terminée",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))"))]
+pub enum EnrolmentStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "inscrit"))]
+    Inscrit,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "liste_attente"))]
+    ListeAttente,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "desinscrit"))]
+    Desinscrit,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "desistement_tardif"))]
+    DesistementTardif,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "present"))]
+    Present,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "absent"))]
+    Absent,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "excuse"))]
+    Excuse,
+}
+
+impl EnrolmentStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            EnrolmentStatus::Inscrit => "Inscrit",
+            EnrolmentStatus::ListeAttente => "Liste d'attente",
+            EnrolmentStatus::Desinscrit => "Désinscrit",
+            EnrolmentStatus::DesistementTardif => "Désistement tardif",
+            EnrolmentStatus::Present => "Présent",
+            EnrolmentStatus::Absent => "Absent",
+            EnrolmentStatus::Excuse => "Excusé",
+        }
+    }
+
+    /// A live place holds a seat or a rank on the waitlist (product §3.2).
+    pub fn is_live(self) -> bool {
+        matches!(self, EnrolmentStatus::Inscrit | EnrolmentStatus::ListeAttente)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+pub enum Priority {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "obligatoire"))]
+    Obligatoire,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "recommandee"))]
+    Recommandee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "optionnelle"))]
+    Optionnelle,
+}
+
+impl Priority {
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Obligatoire => "Obligatoire",
+            Priority::Recommandee => "Recommandée",
+            Priority::Optionnelle => "Optionnelle",
+        }
+    }
+}

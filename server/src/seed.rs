@@ -1,0 +1,1 @@
+//! Demo data set (product §7): French, realistic, idempotent.

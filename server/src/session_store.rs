@@ -1,0 +1,1 @@
+//! tower-sessions store over SeaORM: web sessions live in the application database.
