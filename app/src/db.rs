@@ -24,13 +24,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| DbErr::Custom(format!("cannot create {dir}: {e}")))?;
         }
-        opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(30))
-                .foreign_keys(true)
-                .create_if_missing(true)
-        });
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
     } else {
         opts.max_connections(16).min_connections(1);
     }
@@ -79,7 +81,9 @@ pub async fn begin_write<C: TransactionTrait + ConnectionTrait>(
 pub async fn test_db() -> DatabaseConnection {
     // One connection: every connection to `:memory:` would otherwise be its own empty database.
     let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
-    opts.max_connections(1).min_connections(1).sqlx_logging(false);
+    opts.max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
     opts.map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
     let db = Database::connect(opts).await.expect("in-memory sqlite");
     Migrator::up(&db, None).await.expect("migrations");

@@ -15,3 +15,10 @@ pub mod password;
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
+
+#[cfg(feature = "ssr")]
+pub mod dates;
+pub mod enrolment;
+
+#[cfg(all(test, feature = "ssr"))]
+pub mod testing;

@@ -8,7 +8,10 @@ use sea_orm::{DeriveActiveEnum, EnumIter, sea_query::StringLen};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
 pub enum Role {
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "officer"))]
     Officer,
@@ -44,7 +47,10 @@ impl Role {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
 pub enum TrainingFormat {
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "presentiel"))]
     Presentiel,
@@ -55,8 +61,11 @@ pub enum TrainingFormat {
 }
 
 impl TrainingFormat {
-    pub const ALL: [TrainingFormat; 3] =
-        [TrainingFormat::Presentiel, TrainingFormat::Distanciel, TrainingFormat::Hybride];
+    pub const ALL: [TrainingFormat; 3] = [
+        TrainingFormat::Presentiel,
+        TrainingFormat::Distanciel,
+        TrainingFormat::Hybride,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -82,7 +91,10 @@ impl TrainingFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
 pub enum SessionStatus {
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "brouillon"))]
     Brouillon,
@@ -107,7 +119,10 @@ impl SessionStatus {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))"))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
 pub enum EnrolmentStatus {
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "inscrit"))]
     Inscrit,
@@ -140,13 +155,19 @@ impl EnrolmentStatus {
 
     /// A live place holds a seat or a rank on the waitlist (product §3.2).
     pub fn is_live(self) -> bool {
-        matches!(self, EnrolmentStatus::Inscrit | EnrolmentStatus::ListeAttente)
+        matches!(
+            self,
+            EnrolmentStatus::Inscrit | EnrolmentStatus::ListeAttente
+        )
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
-#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))"))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
 pub enum Priority {
     #[cfg_attr(feature = "ssr", sea_orm(string_value = "obligatoire"))]
     Obligatoire,

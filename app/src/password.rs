@@ -33,7 +33,11 @@ pub async fn hash_password(password: String) -> AppResult<String> {
 pub async fn verify_password(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await
@@ -42,8 +46,7 @@ pub async fn verify_password(password: String, hash: String) -> bool {
 
 /// A hash that matches no password, verified when the email is unknown so that a login attempt
 /// takes the same time whether the account exists or not.
-pub const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0o0hJ2u1h1UXx2mDYfKQk3KqGJ9mL3sV3s5bX8Ykq2E";
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0o0hJ2u1h1UXx2mDYfKQk3KqGJ9mL3sV3s5bX8Ykq2E";
 
 #[cfg(test)]
 mod tests {
@@ -51,7 +54,9 @@ mod tests {
 
     #[tokio::test]
     async fn hash_then_verify() {
-        let hash = hash_password("un mot de passe solide".into()).await.unwrap();
+        let hash = hash_password("un mot de passe solide".into())
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("un mot de passe solide".into(), hash.clone()).await);
         assert!(!verify_password("un autre".into(), hash).await);

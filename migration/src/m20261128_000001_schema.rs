@@ -43,7 +43,12 @@ impl MigrationTrait for Migration {
                 .col(string_len(OfficerProfiles::Armee, 80))
                 .col(string_len_null(OfficerProfiles::Phone, 40))
                 .col(date_null(OfficerProfiles::DepartureDate))
-                .foreign_key(&mut fk(OfficerProfiles::Table, OfficerProfiles::UserId, Users::Table, Users::Id))
+                .foreign_key(&mut fk(
+                    OfficerProfiles::Table,
+                    OfficerProfiles::UserId,
+                    Users::Table,
+                    Users::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -67,7 +72,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "idx_trainings_theme", Trainings::Table, &[Trainings::Theme]).await?;
+        index(
+            m,
+            "idx_trainings_theme",
+            Trainings::Table,
+            &[Trainings::Theme],
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -93,13 +104,30 @@ impl MigrationTrait for Migration {
                 .check(Expr::col(Sessions::SeatsTaken).gte(0))
                 .check(Expr::col(Sessions::SeatsTaken).lte(Expr::col(Sessions::Capacity)))
                 .check(Expr::col(Sessions::EndsAt).gt(Expr::col(Sessions::StartsAt)))
-                .foreign_key(&mut fk(Sessions::Table, Sessions::TrainingId, Trainings::Table, Trainings::Id))
+                .foreign_key(&mut fk(
+                    Sessions::Table,
+                    Sessions::TrainingId,
+                    Trainings::Table,
+                    Trainings::Id,
+                ))
                 .to_owned(),
         )
         .await?;
         // The catalogue lists published sessions from now on, by start.
-        index(m, "idx_sessions_status_start", Sessions::Table, &[Sessions::Status, Sessions::StartsAt]).await?;
-        index(m, "idx_sessions_training", Sessions::Table, &[Sessions::TrainingId, Sessions::StartsAt]).await?;
+        index(
+            m,
+            "idx_sessions_status_start",
+            Sessions::Table,
+            &[Sessions::Status, Sessions::StartsAt],
+        )
+        .await?;
+        index(
+            m,
+            "idx_sessions_training",
+            Sessions::Table,
+            &[Sessions::TrainingId, Sessions::StartsAt],
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -113,8 +141,18 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(Enrolments::UpdatedAt))
                 .col(timestamp_with_time_zone_null(Enrolments::ConfirmedAt))
                 .col(timestamp_with_time_zone_null(Enrolments::CancelledAt))
-                .foreign_key(&mut fk(Enrolments::Table, Enrolments::SessionId, Sessions::Table, Sessions::Id))
-                .foreign_key(&mut fk(Enrolments::Table, Enrolments::OfficerId, Users::Table, Users::Id))
+                .foreign_key(&mut fk(
+                    Enrolments::Table,
+                    Enrolments::SessionId,
+                    Sessions::Table,
+                    Sessions::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Enrolments::Table,
+                    Enrolments::OfficerId,
+                    Users::Table,
+                    Users::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -130,13 +168,23 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // "Mes formations" and the overlap check read an officer's rows by status.
-        index(m, "idx_enrolments_officer_status", Enrolments::Table, &[Enrolments::OfficerId, Enrolments::Status]).await?;
+        index(
+            m,
+            "idx_enrolments_officer_status",
+            Enrolments::Table,
+            &[Enrolments::OfficerId, Enrolments::Status],
+        )
+        .await?;
         // The waitlist of a session, in order.
         index(
             m,
             "idx_enrolments_session_status_rank",
             Enrolments::Table,
-            &[Enrolments::SessionId, Enrolments::Status, Enrolments::WaitlistRank],
+            &[
+                Enrolments::SessionId,
+                Enrolments::Status,
+                Enrolments::WaitlistRank,
+            ],
         )
         .await?;
 
@@ -150,7 +198,12 @@ impl MigrationTrait for Migration {
                 .col(text(Programmes::CareerGoal))
                 .col(timestamp_with_time_zone(Programmes::CreatedAt))
                 .col(timestamp_with_time_zone(Programmes::UpdatedAt))
-                .foreign_key(&mut fk(Programmes::Table, Programmes::OfficerId, Users::Table, Users::Id))
+                .foreign_key(&mut fk(
+                    Programmes::Table,
+                    Programmes::OfficerId,
+                    Users::Table,
+                    Users::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -163,8 +216,18 @@ impl MigrationTrait for Migration {
                 .col(integer(ProgrammeItems::TrainingId))
                 .col(string_len(ProgrammeItems::Priority, 16))
                 .col(integer(ProgrammeItems::Position).default(0))
-                .foreign_key(&mut fk(ProgrammeItems::Table, ProgrammeItems::ProgrammeId, Programmes::Table, Programmes::Id))
-                .foreign_key(&mut fk(ProgrammeItems::Table, ProgrammeItems::TrainingId, Trainings::Table, Trainings::Id))
+                .foreign_key(&mut fk(
+                    ProgrammeItems::Table,
+                    ProgrammeItems::ProgrammeId,
+                    Programmes::Table,
+                    Programmes::Id,
+                ))
+                .foreign_key(&mut fk(
+                    ProgrammeItems::Table,
+                    ProgrammeItems::TrainingId,
+                    Trainings::Table,
+                    Trainings::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -191,12 +254,28 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Notifications::SessionId))
                 .col(timestamp_with_time_zone(Notifications::CreatedAt))
                 .col(timestamp_with_time_zone_null(Notifications::ReadAt))
-                .foreign_key(&mut fk(Notifications::Table, Notifications::UserId, Users::Table, Users::Id))
-                .foreign_key(&mut fk(Notifications::Table, Notifications::SessionId, Sessions::Table, Sessions::Id))
+                .foreign_key(&mut fk(
+                    Notifications::Table,
+                    Notifications::UserId,
+                    Users::Table,
+                    Users::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Notifications::Table,
+                    Notifications::SessionId,
+                    Sessions::Table,
+                    Sessions::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "idx_notifications_user_read", Notifications::Table, &[Notifications::UserId, Notifications::ReadAt]).await?;
+        index(
+            m,
+            "idx_notifications_user_read",
+            Notifications::Table,
+            &[Notifications::UserId, Notifications::ReadAt],
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -216,11 +295,22 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(EmailOutbox::ClaimedAt))
                 .col(timestamp_with_time_zone_null(EmailOutbox::SentAt))
                 .col(timestamp_with_time_zone(EmailOutbox::CreatedAt))
-                .foreign_key(&mut fk(EmailOutbox::Table, EmailOutbox::NotificationId, Notifications::Table, Notifications::Id))
+                .foreign_key(&mut fk(
+                    EmailOutbox::Table,
+                    EmailOutbox::NotificationId,
+                    Notifications::Table,
+                    Notifications::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "idx_email_outbox_due", EmailOutbox::Table, &[EmailOutbox::Status, EmailOutbox::NextAttemptAt]).await?;
+        index(
+            m,
+            "idx_email_outbox_due",
+            EmailOutbox::Table,
+            &[EmailOutbox::Status, EmailOutbox::NextAttemptAt],
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -234,8 +324,18 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(Feedback::CreatedAt))
                 .check(Expr::col(Feedback::OverallRating).between(1, 5))
                 .check(Expr::col(Feedback::UsefulnessRating).between(1, 5))
-                .foreign_key(&mut fk(Feedback::Table, Feedback::SessionId, Sessions::Table, Sessions::Id))
-                .foreign_key(&mut fk(Feedback::Table, Feedback::OfficerId, Users::Table, Users::Id))
+                .foreign_key(&mut fk(
+                    Feedback::Table,
+                    Feedback::SessionId,
+                    Sessions::Table,
+                    Sessions::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Feedback::Table,
+                    Feedback::OfficerId,
+                    Users::Table,
+                    Users::Id,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -261,11 +361,22 @@ impl MigrationTrait for Migration {
                 .col(text_null(Journal::Before))
                 .col(text_null(Journal::After))
                 .col(timestamp_with_time_zone(Journal::CreatedAt))
-                .foreign_key(&mut fk(Journal::Table, Journal::ActorId, Users::Table, Users::Id))
+                .foreign_key(&mut fk(
+                    Journal::Table,
+                    Journal::ActorId,
+                    Users::Table,
+                    Users::Id,
+                ))
                 .to_owned(),
         )
         .await?;
-        index(m, "idx_journal_entity", Journal::Table, &[Journal::EntityType, Journal::EntityId]).await?;
+        index(
+            m,
+            "idx_journal_entity",
+            Journal::Table,
+            &[Journal::EntityType, Journal::EntityId],
+        )
+        .await?;
 
         // tower-sessions records: the id is the cookie's value, data is the JSON of the record.
         m.create_table(
@@ -277,7 +388,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "idx_web_sessions_expiry", WebSessions::Table, &[WebSessions::ExpiresAt]).await?;
+        index(
+            m,
+            "idx_web_sessions_expiry",
+            WebSessions::Table,
+            &[WebSessions::ExpiresAt],
+        )
+        .await?;
         Ok(())
     }
 

@@ -16,6 +16,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub confirmed_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    #[sea_orm(belongs_to, from = "session_id", to = "id")]
+    pub session: BelongsTo<super::session::Entity>,
+    #[sea_orm(belongs_to, from = "officer_id", to = "id")]
+    pub officer: BelongsTo<super::user::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -26,7 +26,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     #[sea_orm(belongs_to, from = "training_id", to = "id")]
-    pub training: HasOne<super::training::Entity>,
+    pub training: BelongsTo<super::training::Entity>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

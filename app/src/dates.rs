@@ -1,0 +1,109 @@
+//! Dates as the French reader expects them, in Europe/Paris time (product §1). Formatting is done
+//! on the server only: the browser receives ready-made text, which keeps time-zone data out of
+//! the wasm bundle and server and client renders identical.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::{Europe::Paris, Tz};
+
+const WEEKDAYS: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+pub fn paris(at: DateTime<Utc>) -> DateTime<Tz> {
+    at.with_timezone(&Paris)
+}
+
+/// « lundi 12 janvier 2027 »
+pub fn day(at: DateTime<Utc>) -> String {
+    let p = paris(at);
+    format!(
+        "{} {} {} {}",
+        WEEKDAYS[p.weekday().num_days_from_monday() as usize],
+        day_number(p.day()),
+        MONTHS[p.month0() as usize],
+        p.year()
+    )
+}
+
+/// « 9 h 00 »
+pub fn time(at: DateTime<Utc>) -> String {
+    let p = paris(at);
+    format!("{} h {:02}", p.hour(), p.minute())
+}
+
+/// « lundi 12 janvier 2027 à 9 h 00 »
+pub fn day_time(at: DateTime<Utc>) -> String {
+    format!("{} à {}", day(at), time(at))
+}
+
+/// The span of a session: « lundi 12 janvier 2027, 9 h 00 – 17 h 30 » on one day, or
+/// « du lundi 12 janvier 2027, 9 h 00 au mercredi 14 janvier 2027, 17 h 30 ».
+pub fn span(start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    if paris(start).date_naive() == paris(end).date_naive() {
+        format!("{}, {} – {}", day(start), time(start), time(end))
+    } else {
+        format!(
+            "du {}, {} au {}, {}",
+            day(start),
+            time(start),
+            day(end),
+            time(end)
+        )
+    }
+}
+
+/// « janvier 2027 », for grouping and month filters.
+pub fn month_label(year: i32, month: u32) -> String {
+    format!("{} {}", MONTHS[(month - 1) as usize], year)
+}
+
+/// `YYYY-MM` of the Paris date, the value of the catalogue's month filter.
+pub fn month_code(at: DateTime<Utc>) -> String {
+    let p = paris(at);
+    format!("{:04}-{:02}", p.year(), p.month())
+}
+
+fn day_number(d: u32) -> String {
+    if d == 1 {
+        "1er".to_owned()
+    } else {
+        d.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn french_paris_formats() {
+        // 08:00 UTC in January is 09:00 in Paris (CET).
+        let start = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap();
+        let end = Utc.with_ymd_and_hms(2027, 1, 12, 16, 30, 0).unwrap();
+        assert_eq!(span(start, end), "mardi 12 janvier 2027, 9 h 00 – 17 h 30");
+        // Summer time: 07:00 UTC is 09:00 in Paris (CEST).
+        let s = Utc.with_ymd_and_hms(2027, 7, 1, 7, 0, 0).unwrap();
+        let e = Utc.with_ymd_and_hms(2027, 7, 2, 15, 0, 0).unwrap();
+        assert_eq!(
+            span(s, e),
+            "du jeudi 1er juillet 2027, 9 h 00 au vendredi 2 juillet 2027, 17 h 00"
+        );
+        assert_eq!(month_code(s), "2027-07");
+        assert_eq!(month_label(2027, 8), "août 2027");
+    }
+}

@@ -1,0 +1,144 @@
+//! Fixtures for the unit tests: throwaway databases (in-memory or file SQLite, PostgreSQL) and
+//! small builders for users, trainings and sessions.
+
+use crate::{
+    entities::{session, training, user},
+    model::{Role, SessionStatus, TrainingFormat},
+};
+use chrono::{DateTime, Duration, Utc};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_suffix() -> String {
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_micros(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A migrated SQLite database in a fresh file, with the production connection settings.
+pub async fn file_sqlite() -> DatabaseConnection {
+    let dir = std::env::temp_dir().join(format!("cassiopee_test_{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}/test.sqlite?mode=rwc", dir.display());
+    crate::db::connect_and_migrate(&url)
+        .await
+        .expect("file sqlite")
+}
+
+/// A migrated, empty PostgreSQL database on 127.0.0.1:5432, or `None` (with a loud message) when
+/// no server answers. With `REQUIRE_POSTGRES=1` an unreachable server fails the test instead.
+pub async fn postgres() -> Option<DatabaseConnection> {
+    let admin_url = std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
+    let admin = match Database::connect(&admin_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            if std::env::var("REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("REQUIRE_POSTGRES=1 but PostgreSQL is not reachable at {admin_url}: {e}");
+            }
+            eprintln!(
+                "\n!!! SKIPPED: PostgreSQL not reachable at {admin_url} ({e}); set REQUIRE_POSTGRES=1 to fail instead.\n"
+            );
+            return None;
+        }
+    };
+    let name = format!("cassiopee_test_{}", unique_suffix());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create database");
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    let db = crate::db::connect(&format!("{base}/{name}"))
+        .await
+        .expect("connect test database");
+    Migrator::up(&db, None)
+        .await
+        .expect("migrations on postgres");
+    Some(db)
+}
+
+pub async fn officer<C: ConnectionTrait>(db: &C, name: &str) -> user::Model {
+    user_with_role(db, name, Role::Officer).await
+}
+
+pub async fn user_with_role<C: ConnectionTrait>(db: &C, name: &str, role: Role) -> user::Model {
+    user::ActiveModel {
+        email: Set(format!(
+            "{}_{}@test.demo",
+            name.to_lowercase().replace(' ', "."),
+            unique_suffix()
+        )),
+        display_name: Set(name.to_owned()),
+        role: Set(role),
+        password_hash: Set(crate::password::DUMMY_HASH.to_owned()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert user")
+}
+
+pub async fn training<C: ConnectionTrait>(db: &C, title: &str) -> training::Model {
+    training::ActiveModel {
+        title: Set(title.to_owned()),
+        description: Set("Description".to_owned()),
+        theme: Set("Management".to_owned()),
+        provider: Set("Organisme".to_owned()),
+        format: Set(TrainingFormat::Presentiel),
+        duration_hours: Set(7),
+        default_capacity: Set(10),
+        fixed_cost_cents: Set(Some(500_000)),
+        seat_cost_cents: Set(None),
+        archived: Set(false),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert training")
+}
+
+/// A published session of `hours` hours starting at `start`, enrolment closing 7 days before
+/// and free cancellation until 3 days before.
+pub async fn session_at<C: ConnectionTrait>(
+    db: &C,
+    training_id: i32,
+    start: DateTime<Utc>,
+    hours: i64,
+    capacity: i32,
+) -> session::Model {
+    session::ActiveModel {
+        training_id: Set(training_id),
+        starts_at: Set(start),
+        ends_at: Set(start + Duration::hours(hours)),
+        location: Set("École militaire, Paris".to_owned()),
+        visio_url: Set(None),
+        capacity: Set(capacity),
+        min_participants: Set(1),
+        enrolment_deadline: Set(start - Duration::days(7)),
+        cancellation_deadline: Set(start - Duration::days(3)),
+        actual_cost_cents: Set(None),
+        trainer: Set("Formateur".to_owned()),
+        status: Set(SessionStatus::Publiee),
+        seats_taken: Set(0),
+        waitlist_seq: Set(0),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert session")
+}
