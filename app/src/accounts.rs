@@ -120,10 +120,10 @@ pub async fn create_user(
     role: Role,
     password: String,
 ) -> AppResult<user::Model> {
-    validate_password(&password)?;
-    // Validate the cheap fields before paying for the hash.
+    // Everything is checked, in the order of the form, before paying for the hash.
     let email = normalize_email(email)?;
     let display_name = validate_display_name(display_name)?;
+    validate_password(&password)?;
     let password_hash = hash_password(password).await?;
     create_account(
         db,

@@ -20,5 +20,11 @@ pub mod accounts;
 pub mod dates;
 pub mod enrolment;
 
+pub mod app;
+pub mod auth;
+pub mod catalogue;
+pub mod dashboard;
+pub mod layout;
+pub mod pages;
 #[cfg(all(test, feature = "ssr"))]
 pub mod testing;

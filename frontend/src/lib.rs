@@ -1,1 +1,7 @@
-pub fn x(){}
+//! The wasm bundle: hydrates the server-rendered page.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::app::App);
+}

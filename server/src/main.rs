@@ -1,6 +1,146 @@
 //! `cassiopee`: the server binary and its operator commands (product §7).
 
+mod cli;
+mod config;
 mod seed;
 mod session_store;
+mod web;
 
-fn main() {}
+use cli::Command;
+use config::Config;
+use leptos::prelude::*;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("Erreur : {msg}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match run(command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("Erreur : {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+async fn run(command: Command) -> Result<(), String> {
+    if command == Command::Help {
+        println!("{}", cli::USAGE);
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    let db = app::db::connect_and_migrate(&config.database_url)
+        .await
+        .map_err(|e| {
+            format!(
+                "base de données inaccessible ({}) : {e}",
+                redact(&config.database_url)
+            )
+        })?;
+    match command {
+        Command::Serve => serve(config, db).await,
+        Command::Migrate => {
+            println!("Schéma à jour.");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let report = seed::seed_demo(&db).await.map_err(|e| e.to_string())?;
+            if report.created {
+                println!(
+                    "Jeu de démonstration chargé : {} officiers, {} formations, {} sessions, {} inscriptions.",
+                    report.officers, report.trainings, report.sessions, report.enrolments
+                );
+            } else {
+                println!("Jeu de démonstration déjà présent : rien à faire.");
+            }
+            seed::print_demo_logins();
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            name,
+            role,
+            password,
+        } => {
+            let user = app::accounts::create_user(&db, &email, &name, role, password)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Compte créé : {} ({}, {}).",
+                user.email,
+                user.display_name,
+                role.label()
+            );
+            Ok(())
+        }
+        Command::Help => Ok(()),
+    }
+}
+
+async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), String> {
+    if config.demo {
+        seed::seed_demo(&db).await.map_err(|e| e.to_string())?;
+        seed::print_demo_logins();
+    }
+    session_store::DbSessionStore::new(db.clone())
+        .spawn_cleanup(std::time::Duration::from_secs(3600));
+    let leptos_options = leptos_options(&config)?;
+    let state = web::AppState { leptos_options, db };
+    let app = web::router(state, &config);
+    let listener = tokio::net::TcpListener::bind(config.site_addr)
+        .await
+        .map_err(|e| format!("impossible d'écouter sur {} : {e}", config.site_addr))?;
+    tracing::info!("Cassiopée écoute sur http://{}", config.site_addr);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("serveur arrêté : {e}"))
+}
+
+/// Leptos options from the environment (as cargo-leptos sets them), with the binary's own
+/// defaults when it runs on its own: the bundle's name, and production mode.
+fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
+    let mut options = get_configuration(None)
+        .map_err(|e| format!("configuration Leptos : {e}"))?
+        .leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "cassiopee".into();
+    }
+    if std::env::var("LEPTOS_ENV").is_err() {
+        options.env = leptos::config::Env::PROD;
+    }
+    options.site_addr = config.site_addr;
+    Ok(options)
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("arrêt demandé");
+}
+
+/// The database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}

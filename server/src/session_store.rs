@@ -1,1 +1,317 @@
-//! tower-sessions store over SeaORM: web sessions live in the application database.
+//! tower-sessions store over SeaORM: web sessions live in the application database,
+//! so several server instances behind one load balancer share them (product spec §7).
+//! The same queries run on SQLite and PostgreSQL.
+
+use std::time::Duration;
+
+use app::entities::web_session;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    TryInsertResult,
+};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+
+/// Ids are 128 random bits, so a collision is already astronomically unlikely; the bound only
+/// guarantees `create` cannot spin forever if the database misreports affected rows.
+const MAX_CREATE_ATTEMPTS: usize = 8;
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Deletes every record whose expiry has passed; returns how many were removed.
+    pub async fn delete_expired(&self) -> Result<u64, DbErr> {
+        let res = web_session::Entity::delete_many()
+            .filter(web_session::Column::ExpiresAt.lte(Utc::now()))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
+    }
+
+    /// Runs [`Self::delete_expired`] now and then every `every`, for the life of the process.
+    /// Errors are only logged: a failed sweep is retried at the next tick.
+    pub fn spawn_cleanup(self, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(every);
+            // After a stall (e.g. database down), do not fire a burst of catch-up sweeps.
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                match self.delete_expired().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(deleted = n, "expired web sessions removed"),
+                    Err(err) => tracing::error!(error = %err, "web session cleanup failed"),
+                }
+            }
+        })
+    }
+}
+
+fn backend(err: DbErr) -> session_store::Error {
+    session_store::Error::Backend(err.to_string())
+}
+
+fn to_chrono(t: OffsetDateTime) -> session_store::Result<DateTime<Utc>> {
+    // i64 nanoseconds cover years 1677..2262; anything outside is a bogus expiry.
+    let nanos = i64::try_from(t.unix_timestamp_nanos())
+        .map_err(|_| session_store::Error::Encode(format!("expiry out of range: {t}")))?;
+    Ok(DateTime::from_timestamp_nanos(nanos))
+}
+
+fn to_active_model(record: &Record) -> session_store::Result<web_session::ActiveModel> {
+    let data =
+        serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    Ok(web_session::ActiveModel {
+        id: Set(record.id.to_string()),
+        data: Set(data),
+        expires_at: Set(to_chrono(record.expiry_date)?),
+    })
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    /// Inserts without overwriting: if the id is taken (by another instance, say), draw a new one,
+    /// as the trait contract asks. The insert itself is the check, so there is no race window.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        for _ in 0..MAX_CREATE_ATTEMPTS {
+            let res = web_session::Entity::insert(to_active_model(record)?)
+                .on_conflict_do_nothing()
+                .exec_without_returning(&self.db)
+                .await
+                .map_err(backend)?;
+            if matches!(res, TryInsertResult::Inserted(n) if n > 0) {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+        Err(session_store::Error::Backend(
+            "could not find a free session id".into(),
+        ))
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        web_session::Entity::insert(to_active_model(record)?)
+            .on_conflict(
+                OnConflict::column(web_session::Column::Id)
+                    .update_columns([web_session::Column::Data, web_session::Column::ExpiresAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
+        // Expired rows are filtered out here and left for `delete_expired` to sweep.
+        let row = web_session::Entity::find_by_id(session_id.to_string())
+            .filter(web_session::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(backend)?;
+        row.map(|m| {
+            serde_json::from_str(&m.data).map_err(|e| session_store::Error::Decode(e.to_string()))
+        })
+        .transpose()
+    }
+
+    async fn delete(&self, session_id: &Id) -> session_store::Result<()> {
+        web_session::Entity::delete_by_id(session_id.to_string())
+            .exec(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        // Inherent methods take precedence, so this calls the `u64`-returning one above.
+        DbSessionStore::delete_expired(self)
+            .await
+            .map(drop)
+            .map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+    use time::Duration as TDuration;
+
+    async fn sqlite_store() -> DbSessionStore {
+        // One connection: every connection to "sqlite::memory:" would be a separate empty database.
+        let mut opts = ConnectOptions::new("sqlite::memory:");
+        opts.max_connections(1).sqlx_logging(false);
+        let db = Database::connect(opts).await.expect("connect sqlite");
+        Migrator::up(&db, None).await.expect("migrate sqlite");
+        DbSessionStore::new(db)
+    }
+
+    fn record(expires_in: TDuration) -> Record {
+        let mut data = std::collections::HashMap::new();
+        data.insert("user_id".to_string(), serde_json::json!(42));
+        Record {
+            id: Id::default(),
+            data,
+            expiry_date: OffsetDateTime::now_utc() + expires_in,
+        }
+    }
+
+    async fn count(store: &DbSessionStore) -> u64 {
+        use sea_orm::PaginatorTrait;
+        web_session::Entity::find().count(&store.db).await.unwrap()
+    }
+
+    async fn round_trip(store: &DbSessionStore) {
+        let mut rec = record(TDuration::hours(1));
+        store.create(&mut rec).await.unwrap();
+        assert_eq!(store.load(&rec.id).await.unwrap(), Some(rec.clone()));
+        assert_eq!(store.load(&Id::default()).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn create_then_load_round_trips() {
+        round_trip(&sqlite_store().await).await;
+    }
+
+    #[tokio::test]
+    async fn save_updates_existing_and_inserts_new() {
+        let store = sqlite_store().await;
+        let mut rec = record(TDuration::hours(1));
+        store.create(&mut rec).await.unwrap();
+        rec.data.insert("role".into(), serde_json::json!("officer"));
+        rec.expiry_date += TDuration::hours(1);
+        store.save(&rec).await.unwrap();
+        assert_eq!(store.load(&rec.id).await.unwrap(), Some(rec.clone()));
+
+        // save on an unknown id inserts (tower-sessions saves records it never created here).
+        let other = record(TDuration::hours(1));
+        store.save(&other).await.unwrap();
+        assert_eq!(store.load(&other.id).await.unwrap(), Some(other));
+        assert_eq!(count(&store).await, 2);
+    }
+
+    #[tokio::test]
+    async fn delete_removes_record() {
+        let store = sqlite_store().await;
+        let mut rec = record(TDuration::hours(1));
+        store.create(&mut rec).await.unwrap();
+        store.delete(&rec.id).await.unwrap();
+        assert_eq!(store.load(&rec.id).await.unwrap(), None);
+        // Deleting a missing id is not an error.
+        store.delete(&rec.id).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn expired_record_is_not_loaded() {
+        let store = sqlite_store().await;
+        let rec = record(TDuration::seconds(-1));
+        store.save(&rec).await.unwrap();
+        assert_eq!(store.load(&rec.id).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn delete_expired_removes_only_expired() {
+        let store = sqlite_store().await;
+        let live = record(TDuration::hours(1));
+        store.save(&live).await.unwrap();
+        for _ in 0..2 {
+            store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        }
+        assert_eq!(store.delete_expired().await.unwrap(), 2);
+        assert_eq!(count(&store).await, 1);
+        assert_eq!(store.load(&live.id).await.unwrap(), Some(live));
+        // The trait version, as used by tower-sessions' deletion task, also works.
+        ExpiredDeletion::delete_expired(&store).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn create_with_colliding_id_gets_new_id() {
+        let store = sqlite_store().await;
+        let mut first = record(TDuration::hours(1));
+        store.create(&mut first).await.unwrap();
+
+        let mut second = record(TDuration::hours(2));
+        second.id = first.id;
+        store.create(&mut second).await.unwrap();
+
+        assert_ne!(second.id, first.id);
+        // The first record was not overwritten, and the second is stored under its new id.
+        assert_eq!(store.load(&first.id).await.unwrap(), Some(first));
+        assert_eq!(store.load(&second.id).await.unwrap(), Some(second));
+    }
+
+    #[tokio::test]
+    async fn spawn_cleanup_sweeps_periodically() {
+        let store = sqlite_store().await;
+        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        let handle = store.clone().spawn_cleanup(Duration::from_millis(10));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(count(&store).await, 0);
+        handle.abort();
+    }
+
+    #[tokio::test]
+    async fn postgres_round_trip() {
+        const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+        let admin = match Database::connect(ADMIN_URL).await {
+            Ok(db) => db,
+            Err(err) if std::env::var("REQUIRE_POSTGRES").as_deref() != Ok("1") => {
+                eprintln!(
+                    "SKIPPED: PostgreSQL not reachable at {ADMIN_URL} ({err}); set REQUIRE_POSTGRES=1 to fail instead"
+                );
+                return;
+            }
+            Err(err) => panic!("PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {err}"),
+        };
+        // A random session id gives a collision-free throwaway name without an extra dependency.
+        let name = format!("cassiopee_test_sess_{:032x}", Id::default().0 as u128);
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+
+        let result = {
+            let db = Database::connect(format!("postgres://postgres@127.0.0.1:5432/{name}"))
+                .await
+                .unwrap();
+            let store = DbSessionStore::new(db.clone());
+            // Catch the panic so the database is dropped even when an assertion fails.
+            let result = tokio::spawn(async move {
+                Migrator::up(&store.db, None)
+                    .await
+                    .expect("migrate postgres");
+                round_trip(&store).await;
+                let expired = record(TDuration::seconds(-1));
+                store.save(&expired).await.unwrap();
+                assert_eq!(store.load(&expired.id).await.unwrap(), None);
+                assert_eq!(store.delete_expired().await.unwrap(), 1);
+            })
+            .await;
+            db.close().await.unwrap();
+            result
+        };
+        admin
+            .execute_unprepared(&format!("DROP DATABASE {name}"))
+            .await
+            .unwrap();
+        if let Err(err) = result {
+            std::panic::resume_unwind(err.into_panic());
+        }
+    }
+}

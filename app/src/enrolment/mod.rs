@@ -1,7 +1,91 @@
-//! Enrolment: an officer's place in a session (product §2, rules §3.1–3.5).
+//! Enrolment: an officer's place in a session (product §2, rules §3.1–3.5), the four actions of
+//! a session page and « Mes formations ».
 
 #[cfg(feature = "ssr")]
+use crate::auth::service as auth;
+use crate::{error::AppError, model::EnrolmentStatus};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod history;
+#[cfg(feature = "ssr")]
 pub mod service;
+
+/// What an officer may do on a session page right now. The page shows exactly this action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    Enrol,
+    JoinWaitlist,
+    Withdraw,
+    LeaveWaitlist,
+}
+
+impl Action {
+    /// The button's words (product §4).
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Enrol => "S'inscrire",
+            Action::JoinWaitlist => "Rejoindre la liste d'attente",
+            Action::Withdraw => "Se désinscrire",
+            Action::LeaveWaitlist => "Quitter la liste d'attente",
+        }
+    }
+}
+
+/// One line of « Mes formations ».
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyEnrolment {
+    pub session_id: i32,
+    pub title: String,
+    pub dates: String,
+    pub place: String,
+    pub status: EnrolmentStatus,
+    /// Set while waiting: 1-based position on the waitlist.
+    pub waitlist_position: Option<u64>,
+    /// « Session annulée » when the session was cancelled.
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTrainings {
+    pub upcoming: Vec<MyEnrolment>,
+    pub past: Vec<MyEnrolment>,
+}
+
+#[server(prefix = "/api", endpoint = "mes-formations")]
+pub async fn get_my_trainings() -> Result<MyTrainings, AppError> {
+    let me = auth::require_officer()?;
+    history::my_trainings(&auth::db()?, me.id, chrono::Utc::now()).await
+}
+
+/// « S'inscrire » and « Rejoindre la liste d'attente »: the server decides which one happens.
+#[server(prefix = "/api", endpoint = "inscription")]
+pub async fn enrol(session_id: i32) -> Result<String, AppError> {
+    let me = auth::require_officer()?;
+    let outcome = service::enrol(&auth::db()?, me.id, session_id, chrono::Utc::now()).await?;
+    Ok(match outcome {
+        service::Enrolled::Confirmed => "Votre inscription est confirmée.".to_owned(),
+        service::Enrolled::Waitlisted { position } => format!(
+            "La session est complète : vous êtes inscrit sur la liste d'attente, en position {position}."
+        ),
+    })
+}
+
+/// « Se désinscrire » and « Quitter la liste d'attente ».
+#[server(prefix = "/api", endpoint = "desinscription")]
+pub async fn withdraw(session_id: i32) -> Result<String, AppError> {
+    let me = auth::require_officer()?;
+    let out = service::withdraw(&auth::db()?, me.id, session_id, chrono::Utc::now()).await?;
+    Ok(if out.was_waitlisted {
+        "Vous avez quitté la liste d'attente.".to_owned()
+    } else if out.late {
+        "Votre désinscription est enregistrée comme désistement tardif ; la MiRVOG en est informée."
+            .to_owned()
+    } else {
+        "Votre désinscription est enregistrée.".to_owned()
+    })
+}
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

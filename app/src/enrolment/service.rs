@@ -16,6 +16,7 @@
 //! Lock order, to stay free of deadlocks on PostgreSQL: officer row → own enrolment row →
 //! session row → promoted officer's enrolment row.
 
+use super::Action;
 use crate::{
     dates,
     entities::{enrolment, session, training, user},
@@ -30,16 +31,6 @@ use sea_orm::{
     QuerySelect, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
-use serde::{Deserialize, Serialize};
-
-/// What an officer may do on a session page right now. The page shows exactly this action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Action {
-    Enrol,
-    JoinWaitlist,
-    Withdraw,
-    LeaveWaitlist,
-}
 
 /// Result of [`enrol`].
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,74 @@
+//! The HTML shell and the routes of product §4.
+
+use crate::{
+    auth::{CurrentUser, get_current_user},
+    layout::{Footer, Header, NotFound},
+    pages::{
+        catalogue::CataloguePage, dashboard::DashboardPage, home::HomePage, login::LoginPage,
+        my_trainings::MyTrainingsPage, session::SessionPageView,
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr" data-fr-scheme="light">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#000091"/>
+                <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
+                <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The current user, fetched once per page load and shared with every component.
+pub type UserResource = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let user: UserResource = Resource::new_blocking(|| (), |_| get_current_user());
+    provide_context(user);
+
+    // Effects run only in the browser: this marks the page as hydrated, for tests and styles.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <leptos_meta::Stylesheet id="leptos" href="/pkg/cassiopee.css"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Cassiopée".to_owned() } else { format!("{page} – Cassiopée") }
+        }/>
+        <Router>
+            <Header/>
+            <main id="contenu" class="fr-container fr-py-4w" role="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/connexion") view=LoginPage/>
+                    <Route path=path!("/formations") view=CataloguePage/>
+                    <Route path=path!("/sessions/:id") view=SessionPageView/>
+                    <Route path=path!("/mes-formations") view=MyTrainingsPage/>
+                    <Route path=path!("/gestion") view=DashboardPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

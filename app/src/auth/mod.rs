@@ -1,0 +1,43 @@
+//! Who is calling: login, logout, the current user, and which pages each role may open
+//! (product §3.8). The checks run on the server; screens only display what they are told.
+
+use crate::{error::AppError, model::Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+/// The logged-in user as the screens see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i32,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[server(prefix = "/api", endpoint = "moi")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(service::viewer().map(|u| CurrentUser {
+        id: u.id,
+        display_name: u.display_name,
+        role: u.role,
+    }))
+}
+
+/// Checks the credentials, renews the session id (no session fixation) and sends the browser to
+/// `next` or to the role's home page. Posted by a plain HTML form, so it works without wasm.
+#[server(prefix = "/api", endpoint = "connexion")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let user = service::check_credentials(&email, password).await?;
+    service::start_session(&user).await?;
+    leptos_axum::redirect(&service::landing_page(user.role, next.as_deref()));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "deconnexion")]
+pub async fn logout() -> Result<(), AppError> {
+    service::end_session().await?;
+    leptos_axum::redirect("/connexion");
+    Ok(())
+}

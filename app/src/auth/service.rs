@@ -1,0 +1,238 @@
+//! Server side of authentication: the web session, the current user of a request, the role
+//! checks every server function starts with, and the page access table.
+
+use crate::{
+    entities::user,
+    error::{AppError, AppResult},
+    model::Role,
+};
+use leptos::prelude::*;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use tower_sessions::Session;
+
+/// Key of the user id in the web session.
+const USER_ID: &str = "user_id";
+
+/// The user a request comes from, resolved once per request by the server's middleware (from
+/// the session cookie) and stored in the request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct Viewer(pub Option<user::Model>);
+
+/// Loads the active user recorded in a web session, if any.
+pub async fn user_of_session(db: &DatabaseConnection, session: &Session) -> Option<user::Model> {
+    let id = session.get::<i32>(USER_ID).await.ok().flatten()?;
+    match user::Entity::find_by_id(id).one(db).await {
+        Ok(found) => found.filter(|u| u.active),
+        Err(e) => {
+            tracing::error!(error = %e, "loading the session's user");
+            None
+        }
+    }
+}
+
+/// The current request's user. Tests may `provide_context(Viewer(..))` directly.
+pub fn viewer() -> Option<user::Model> {
+    if let Some(Viewer(user)) = use_context::<Viewer>() {
+        return user;
+    }
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
+        .and_then(|v| v.0)
+}
+
+pub fn require_user() -> AppResult<user::Model> {
+    viewer().ok_or(AppError::NotLoggedIn)
+}
+
+/// Officers only: their enrolments, programme and feedback are theirs alone (§3.8).
+pub fn require_officer() -> AppResult<user::Model> {
+    let user = require_user()?;
+    if user.role == Role::Officer {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Gestionnaires and administrateurs.
+pub fn require_staff() -> AppResult<user::Model> {
+    let user = require_user()?;
+    if user.role.is_staff() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub fn db() -> AppResult<DatabaseConnection> {
+    use_context::<DatabaseConnection>().ok_or_else(|| {
+        tracing::error!("no database connection in context");
+        AppError::Internal
+    })
+}
+
+fn session() -> AppResult<Session> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Session>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("no web session layer on this request");
+            AppError::Internal
+        })
+}
+
+/// Verifies an email and password. Unknown emails still cost one hash verification, so timing
+/// does not reveal which accounts exist; the message is the same in both cases.
+#[tracing::instrument(skip_all)]
+pub async fn check_credentials(email: &str, password: String) -> AppResult<user::Model> {
+    let db = db()?;
+    let email = email.trim().to_lowercase();
+    if email.is_empty() || password.is_empty() {
+        return Err(AppError::refused(
+            "Saisissez votre adresse électronique et votre mot de passe.",
+        ));
+    }
+    let found = crate::accounts::find_by_email(&db, &email)
+        .await?
+        .filter(|u| u.active);
+    let hash = found
+        .as_ref()
+        .map_or(crate::password::DUMMY_HASH.to_owned(), |u| {
+            u.password_hash.clone()
+        });
+    let ok = crate::password::verify_password(password, hash).await;
+    match found {
+        Some(user) if ok => Ok(user),
+        _ => {
+            tracing::info!("failed login");
+            Err(AppError::refused(
+                "Adresse électronique ou mot de passe incorrect.",
+            ))
+        }
+    }
+}
+
+pub async fn start_session(user: &user::Model) -> AppResult<()> {
+    let session = session()?;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(USER_ID, user.id)
+        .await
+        .map_err(session_error)?;
+    tracing::info!(user_id = user.id, "login");
+    Ok(())
+}
+
+pub async fn end_session() -> AppResult<()> {
+    session()?.flush().await.map_err(session_error)
+}
+
+fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "web session store");
+    AppError::Internal
+}
+
+/// Where a user goes after login: the page they asked for, if it is a local path they may
+/// open, else their role's home.
+pub fn landing_page(role: Role, next: Option<&str>) -> String {
+    let local = next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
+    match local {
+        Some(path)
+            if page_access(path, Some(role)) == PageAccess::Allowed && path != "/connexion" =>
+        {
+            path.to_owned()
+        }
+        _ => home(role).to_owned(),
+    }
+}
+
+pub fn home(role: Role) -> &'static str {
+    if role.is_staff() {
+        "/gestion"
+    } else {
+        "/formations"
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageAccess {
+    Allowed,
+    /// Anonymous visitor on a page that needs an account: send them to `/connexion`.
+    LoginRequired,
+    /// Logged in, wrong role: answer 403 with the French refusal page.
+    Forbidden,
+}
+
+/// The page access table of product §4 and §3.8, for page paths (not assets or server
+/// functions, which check for themselves).
+pub fn page_access(path: &str, role: Option<Role>) -> PageAccess {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    let public = path == "/connexion";
+    if public {
+        return PageAccess::Allowed;
+    }
+    let Some(role) = role else {
+        return PageAccess::LoginRequired;
+    };
+    let allowed = if under("/admin") {
+        role == Role::Admin
+    } else if under("/gestion") {
+        role.is_staff()
+    } else if under("/mes-formations") || under("/mon-programme") {
+        role == Role::Officer
+    } else {
+        true
+    };
+    if allowed {
+        PageAccess::Allowed
+    } else {
+        PageAccess::Forbidden
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_access_table() {
+        use PageAccess::*;
+        assert_eq!(page_access("/connexion", None), Allowed);
+        assert_eq!(page_access("/mes-formations", None), LoginRequired);
+        assert_eq!(page_access("/formations", None), LoginRequired);
+        assert_eq!(page_access("/formations", Some(Role::Officer)), Allowed);
+        assert_eq!(page_access("/gestion", Some(Role::Officer)), Forbidden);
+        assert_eq!(
+            page_access("/gestion/sessions/3", Some(Role::Officer)),
+            Forbidden
+        );
+        assert_eq!(page_access("/gestionnaire", Some(Role::Officer)), Allowed);
+        assert_eq!(page_access("/gestion", Some(Role::Staff)), Allowed);
+        assert_eq!(
+            page_access("/admin/utilisateurs", Some(Role::Staff)),
+            Forbidden
+        );
+        assert_eq!(
+            page_access("/admin/utilisateurs", Some(Role::Admin)),
+            Allowed
+        );
+        assert_eq!(page_access("/mes-formations", Some(Role::Staff)), Forbidden);
+    }
+
+    #[test]
+    fn landing_page_ignores_foreign_or_forbidden_targets() {
+        assert_eq!(
+            landing_page(Role::Officer, Some("/mes-formations")),
+            "/mes-formations"
+        );
+        assert_eq!(
+            landing_page(Role::Officer, Some("//evil.example")),
+            "/formations"
+        );
+        assert_eq!(
+            landing_page(Role::Officer, Some("https://evil.example")),
+            "/formations"
+        );
+        assert_eq!(landing_page(Role::Officer, Some("/gestion")), "/formations");
+        assert_eq!(landing_page(Role::Staff, None), "/gestion");
+    }
+}

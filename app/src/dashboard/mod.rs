@@ -1,0 +1,36 @@
+//! The staff dashboard (`/gestion`): the next sessions and how full they are (product §4, §6).
+
+#[cfg(feature = "ssr")]
+use crate::auth::service as auth;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingSession {
+    pub id: i32,
+    pub title: String,
+    pub dates: String,
+    pub status: String,
+    pub confirmed: i32,
+    pub capacity: i32,
+    /// Taux de remplissage, in whole percent (product §6).
+    pub fill_percent: i32,
+    pub waiting: u64,
+    /// « Sous le minimum (4) », « Places libres avec liste d'attente ».
+    pub alerts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub upcoming: Vec<UpcomingSession>,
+}
+
+#[server(prefix = "/api", endpoint = "tableau-de-bord")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    auth::require_staff()?;
+    service::dashboard(&auth::db()?, chrono::Utc::now()).await
+}

@@ -1,0 +1,182 @@
+//! What surrounds every page: header with navigation, footer, and the error views.
+
+use crate::{
+    app::UserResource,
+    auth::{CurrentUser, Logout},
+    error::AppError,
+};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = expect_context::<UserResource>();
+    view! {
+        <header role="banner" class="fr-header">
+            <div class="fr-header__body">
+                <div class="fr-container">
+                    <div class="fr-header__body-row">
+                        <div class="fr-header__brand fr-enlarge-link">
+                            <div class="fr-header__brand-top">
+                                <div class="fr-header__logo">
+                                    <p class="fr-logo">"Ministère" <br/> "des Armées"</p>
+                                </div>
+                            </div>
+                            <div class="fr-header__service">
+                                <a href="/" title="Accueil – Cassiopée">
+                                    <p class="fr-header__service-title">"Cassiopée"</p>
+                                </a>
+                                <p class="fr-header__service-tagline">
+                                    "Formations de reconversion – MiRVOG"
+                                </p>
+                            </div>
+                        </div>
+                    </div>
+                </div>
+            </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|u| view! { <Navigation user=u/> })
+                })}
+            </Suspense>
+        </header>
+    }
+}
+
+/// The main navigation for the user's role, always visible (no script needed on a phone).
+#[component]
+fn Navigation(user: CurrentUser) -> impl IntoView {
+    let location = use_location();
+    let links: Vec<(&'static str, &'static str)> = if user.role.is_staff() {
+        vec![("/gestion", "Gestion"), ("/formations", "Catalogue")]
+    } else {
+        vec![
+            ("/formations", "Formations"),
+            ("/mes-formations", "Mes formations"),
+        ]
+    };
+    let items = links
+        .into_iter()
+        .map(|(href, label)| {
+            let current = move || {
+                let path = location.pathname.get();
+                (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
+            };
+            view! {
+                <li class="cas-nav__item">
+                    <a class="cas-nav__link" href=href aria-current=current>{label}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="cas-nav" role="navigation" aria-label="Menu principal">
+            <div class="fr-container cas-nav__row">
+                <ul class="cas-nav__list">{items}</ul>
+                <div class="cas-nav__user">
+                    <span class="cas-nav__name">{user.display_name}</span>
+                    <form method="post" action=Logout::url() class="cas-nav__logout">
+                        <button type="submit" class="fr-link">"Se déconnecter"</button>
+                    </form>
+                </div>
+            </div>
+        </nav>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="fr-footer" role="contentinfo">
+            <div class="fr-container">
+                <div class="fr-footer__body">
+                    <div class="fr-footer__brand fr-enlarge-link">
+                        <p class="fr-logo">"Ministère" <br/> "des Armées"</p>
+                    </div>
+                    <div class="fr-footer__content">
+                        <p class="fr-footer__content-desc">
+                            "Cassiopée est le service de la Mission de reconversion des officiers généraux (MiRVOG) pour suivre et réserver les formations de reconversion."
+                        </p>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}
+
+/// How a page shows an error it received from the server.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Forbidden => view! { <Forbidden/> }.into_any(),
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        AppError::NotLoggedIn => view! {
+            <Title text="Connexion requise"/>
+            <div class="fr-alert fr-alert--info">
+                <h1 class="fr-alert__title">"Connexion requise"</h1>
+                <p>
+                    "Votre session a expiré. " <a href="/connexion">"Se connecter"</a>
+                </p>
+            </div>
+        }
+        .into_any(),
+        other => view! { <ErrorAlert error=other/> }.into_any(),
+    }
+}
+
+/// A refused or failed action, shown next to what caused it.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    view! {
+        <div class="fr-alert fr-alert--error fr-alert--sm fr-mb-3w" role="alert">
+            <p>{error.to_string()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn SuccessAlert(message: String) -> impl IntoView {
+    view! {
+        <div class="fr-alert fr-alert--success fr-alert--sm fr-mb-3w" role="status">
+            <p>{message}</p>
+        </div>
+    }
+}
+
+/// The French 403 page; the server's middleware sets the status code.
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    view! {
+        <Title text="Accès refusé"/>
+        <div class="cas-error">
+            <h1>"Accès refusé"</h1>
+            <p class="fr-text--lead">"Vous n'avez pas les droits nécessaires pour ouvrir cette page."</p>
+            <p>"Si vous pensez qu'il s'agit d'une erreur, contactez la MiRVOG."</p>
+            <a class="fr-btn" href="/">"Retour à l'accueil"</a>
+        </div>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+        resp.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page introuvable"/>
+        <div class="cas-error">
+            <h1>"Page introuvable"</h1>
+            <p class="fr-text--lead">"La page que vous cherchez n'existe pas ou a été déplacée."</p>
+            <a class="fr-btn" href="/">"Retour à l'accueil"</a>
+        </div>
+    }
+}
+
+/// The loading state of a page section.
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="cas-loading" aria-busy="true">"Chargement…"</p> }
+}

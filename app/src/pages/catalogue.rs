@@ -1,0 +1,148 @@
+use crate::{
+    catalogue::{Choice, Filters, SessionCard, TrainingGroup, get_catalogue},
+    layout::{ErrorView, Loading},
+    model::EnrolmentStatus,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Form, hooks::use_query_map};
+
+/// `/formations`: upcoming published sessions grouped by training, with filters that work as a
+/// plain GET form.
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || {
+        let q = query.read();
+        let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
+        Filters {
+            theme: get("theme"),
+            format: get("format"),
+            month: get("mois"),
+        }
+    };
+    let catalogue = Resource::new(filters, get_catalogue);
+
+    view! {
+        <Title text="Formations"/>
+        <h1>"Formations à venir"</h1>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match catalogue.await {
+                    Ok(c) => {
+                        let f = filters();
+                        view! {
+                            <FilterForm filters=f themes=c.themes formats=c.formats months=c.months/>
+                            <Groups groups=c.groups/>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FilterForm(
+    filters: Filters,
+    themes: Vec<Choice>,
+    formats: Vec<Choice>,
+    months: Vec<Choice>,
+) -> impl IntoView {
+    view! {
+        <Form method="GET" action="/formations" attr:class="cas-filters">
+            <Select name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
+            <Select name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
+            <Select name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
+            <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
+        </Form>
+    }
+}
+
+#[component]
+fn Select(
+    name: &'static str,
+    label: &'static str,
+    all: &'static str,
+    choices: Vec<Choice>,
+    selected: Option<String>,
+) -> impl IntoView {
+    let id = format!("filtre-{name}");
+    let options = choices
+        .into_iter()
+        .map(|c| {
+            let is_selected = selected.as_deref() == Some(c.value.as_str());
+            view! { <option value=c.value selected=is_selected>{c.label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="fr-select-group">
+            <label class="fr-label" for=id.clone()>{label}</label>
+            <select class="fr-select" id=id name=name>
+                <option value="">{all}</option>
+                {options}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn Groups(groups: Vec<TrainingGroup>) -> impl IntoView {
+    if groups.is_empty() {
+        return view! {
+            <p class="cas-empty">"Aucune session ne correspond à ces critères."</p>
+        }
+        .into_any();
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            view! {
+                <section class="cas-training">
+                    <h2 class="fr-h4 cas-training__title">{g.title}</h2>
+                    <p class="cas-training__meta">
+                        <span class="fr-tag fr-tag--sm">{g.theme}</span>
+                        <span class="fr-tag fr-tag--sm">{g.format}</span>
+                        <span>{g.duration} " · " {g.provider}</span>
+                    </p>
+                    <ul class="cas-sessions">
+                        {g.sessions.into_iter().map(|s| view! { <Card s/> }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+#[component]
+fn Card(s: SessionCard) -> impl IntoView {
+    let href = format!("/sessions/{}", s.id);
+    let seats_class = if s.full {
+        "fr-badge fr-badge--sm fr-badge--warning"
+    } else {
+        "fr-badge fr-badge--sm fr-badge--success"
+    };
+    let mine = s.mine.map(|m| {
+        let class = if m == EnrolmentStatus::Inscrit {
+            "fr-badge fr-badge--sm fr-badge--info"
+        } else {
+            "fr-badge fr-badge--sm fr-badge--new"
+        };
+        view! { <span class=class>{m.label()}</span> }
+    });
+    view! {
+        <li class="cas-session" data-session-id=s.id>
+            <a class="cas-session__link" href=href>
+                <span class="cas-session__dates">{s.dates}</span>
+                <span class="cas-session__place">{s.place}</span>
+            </a>
+            <span class="cas-session__badges">
+                <span class=seats_class>{s.seats}</span>
+                {mine}
+            </span>
+        </li>
+    }
+}

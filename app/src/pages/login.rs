@@ -1,0 +1,53 @@
+use crate::{app::UserResource, auth::Login, layout::ErrorAlert};
+use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/connexion`. A plain HTML form posted to the login server function: the same request with
+/// or without wasm, followed by a full page load as the logged-in user.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    // Reads the error the server put in the URL after a failed attempt.
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let user = expect_context::<UserResource>();
+    let error = move || {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|error| view! { <ErrorAlert error/> })
+    };
+
+    view! {
+        <Title text="Connexion"/>
+        <div class="fr-grid-row fr-grid-row--center">
+            <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
+                <h1>"Connexion à Cassiopée"</h1>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| view! {
+                            <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w">
+                                <p>"Vous êtes connecté en tant que " {u.display_name} "."</p>
+                            </div>
+                        })
+                    })}
+                </Suspense>
+                {error}
+                <form method="post" action=Login::url() class="cas-login">
+                    <input type="hidden" name="next" value=next/>
+                    <div class="fr-input-group">
+                        <label class="fr-label" for="email">"Adresse électronique"</label>
+                        <input class="fr-input" type="email" id="email" name="email" autocomplete="username" required/>
+                    </div>
+                    <div class="fr-input-group">
+                        <label class="fr-label" for="password">"Mot de passe"</label>
+                        <input class="fr-input" type="password" id="password" name="password" autocomplete="current-password" required/>
+                    </div>
+                    <button type="submit" class="fr-btn">"Se connecter"</button>
+                </form>
+            </div>
+        </div>
+    }
+}

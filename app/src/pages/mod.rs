@@ -1,0 +1,8 @@
+//! One module per screen of product §4.
+
+pub mod catalogue;
+pub mod dashboard;
+pub mod home;
+pub mod login;
+pub mod my_trainings;
+pub mod session;

@@ -1,0 +1,40 @@
+import { defineConfig } from "@playwright/test";
+import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH, PHONE } from "./phone";
+
+// Runs against the release binary started by ../scripts/e2e-server.sh (fresh SQLite database
+// with the demo data and the officers e2e-1 … e2e-8). Build first: `cargo leptos build --release`.
+// Browsers are never downloaded: Debian's chromium (/usr/bin/chromium) is used.
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL: BASE_URL,
+    ...PHONE,
+    launchOptions: {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+    },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "phone-chromium",
+      use: { browserName: "chromium" },
+    },
+  ],
+  webServer: {
+    command: "bash ../scripts/e2e-server.sh",
+    url: `${BASE_URL}/connexion`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

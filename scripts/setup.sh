@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Installs what building and testing Cassiopée needs, and skips what is already there.
+#
+#   source scripts/setup.sh [demo|test]   # what scripts/demo.sh and scripts/test.sh do
+#   bash scripts/setup.sh [demo|test]     # install only
+#
+# demo: wasm32 target, cargo-leptos, wasm-bindgen-cli (Cargo.lock's version), npm packages
+#       (binaryen's wasm-opt, DSFR), DSFR assets copied into public/dsfr/.
+# test: the same, plus rustfmt and clippy and Debian's chromium for Playwright.
+#
+# When sourced, it leaves end2end/node_modules/.bin (wasm-opt 132 from npm `binaryen`) and
+# ~/.cargo/bin on PATH for the caller. Only rustup, Node 20 and the crates.io, npm and Debian
+# registries are used: nothing is downloaded from anywhere else.
+set -euo pipefail
+
+CAS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CAS_CARGO_LEPTOS_VERSION="0.3.11"
+
+cas_say() { printf '[setup] %s\n' "$*"; }
+cas_die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+cas_as_root() {
+    if [[ "$(id -u)" -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        cas_die "'$*' needs root and sudo is not installed"
+    fi
+}
+
+cas_rust() {
+    if [[ -d "${CARGO_HOME:-$HOME/.cargo}/bin" ]]; then
+        case ":$PATH:" in
+            *":${CARGO_HOME:-$HOME/.cargo}/bin:"*) ;;
+            *) export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH" ;;
+        esac
+    fi
+    command -v cargo >/dev/null 2>&1 || cas_die "cargo not found: install Rust with rustup first"
+    command -v rustup >/dev/null 2>&1 || cas_die "rustup not found: install Rust with rustup first"
+
+    if rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+        cas_say "wasm32-unknown-unknown target: present"
+    else
+        cas_say "adding the wasm32-unknown-unknown target"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+cas_rust_lint_tools() {
+    local missing=()
+    cargo fmt --version >/dev/null 2>&1 || missing+=(rustfmt)
+    cargo clippy --version >/dev/null 2>&1 || missing+=(clippy)
+    if ((${#missing[@]})); then
+        cas_say "adding rustup components: ${missing[*]}"
+        rustup component add "${missing[@]}"
+    else
+        cas_say "rustfmt and clippy: present"
+    fi
+}
+
+cas_cargo_leptos() {
+    local have
+    have="$(cargo leptos --version 2>/dev/null || true)"
+    if grep -qE "(^|[^0-9.])${CAS_CARGO_LEPTOS_VERSION//./\\.}([^0-9.]|$)" <<<"$have"; then
+        cas_say "cargo-leptos ${CAS_CARGO_LEPTOS_VERSION}: present"
+        return
+    fi
+    cas_say "installing cargo-leptos ${CAS_CARGO_LEPTOS_VERSION} (about 20 min on 2 cores, once per machine)"
+    # One of its dependencies claims a newer rustc than it needs; it builds fine on ours.
+    cargo install cargo-leptos --version "${CAS_CARGO_LEPTOS_VERSION}" --locked --ignore-rust-version
+}
+
+cas_wasm_bindgen() {
+    local want have
+    want="$(awk '
+        $0 == "name = \"wasm-bindgen\"" { found = 1; next }
+        found && /^version = / { gsub(/^version = "|"$/, ""); print; exit }
+        /^\[\[package\]\]/ { found = 0 }
+    ' "$CAS_ROOT/Cargo.lock")"
+    [[ -n "$want" ]] || cas_die "no wasm-bindgen package in Cargo.lock"
+    have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+    if [[ "$have" == "$want" ]]; then
+        cas_say "wasm-bindgen-cli ${want}: present"
+        return
+    fi
+    cas_say "installing wasm-bindgen-cli ${want} (Cargo.lock's wasm-bindgen; found '${have:-none}'; about 4 min)"
+    # Without --locked: its own lock file does not build here.
+    cargo install wasm-bindgen-cli --version "$want" --force
+}
+
+# npm ci (npm install while there is no lock file yet) in one folder, skipped when the
+# installed tree was made from the same package-lock.json.
+cas_npm() {
+    local dir="$CAS_ROOT/$1" stamp sum
+    command -v npm >/dev/null 2>&1 || cas_die "npm not found: install Node.js 20 first"
+    stamp="$dir/node_modules/.cassiopee-lock.sha256"
+    if [[ -f "$dir/package-lock.json" ]]; then
+        sum="$(sha256sum "$dir/package-lock.json" "$dir/package.json" | sha256sum | cut -d' ' -f1)"
+        if [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
+            cas_say "npm packages in $1/: present"
+            return
+        fi
+        cas_say "npm ci in $1/"
+        (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+        echo "$sum" >"$stamp"
+    else
+        cas_say "npm install in $1/ (no package-lock.json yet)"
+        (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund)
+    fi
+}
+
+cas_wasm_opt_path() {
+    local bin="$CAS_ROOT/end2end/node_modules/.bin"
+    [[ -x "$bin/wasm-opt" ]] || cas_die "$bin/wasm-opt missing after npm ci in end2end/"
+    case ":$PATH:" in
+        *":$bin:"*) ;;
+        *) export PATH="$bin:$PATH" ;;
+    esac
+    cas_say "wasm-opt on PATH: $("$bin/wasm-opt" --version)"
+}
+
+# The DSFR package refuses to install (its preinstall script exits 1) until its terms of use
+# (node_modules/@gouvfr/dsfr/doc/legal/cgu.md, "Modalités d'utilisation") are accepted, either
+# with style/.dsfr.yml containing `accept-license: <cgu version>` or DSFR_ACCEPT_LICENSE=1.
+# Accepting them is the project owner's decision, not this script's: without it the DSFR is
+# skipped and the app runs with its own stylesheet only.
+cas_dsfr_accepted() {
+    [[ "${DSFR_ACCEPT_LICENSE:-}" == "1" ]] || [[ -f "$CAS_ROOT/style/.dsfr.yml" ]]
+}
+
+# Copies into public/dsfr/ only what the pages use: dsfr.min.css, the favicons, and the files
+# the stylesheet references with url(...) (the Marianne/Spectral fonts and about 60 icons).
+# No DSFR JavaScript: the app works without it.
+cas_dsfr_copy() {
+    local src="$CAS_ROOT/style/node_modules/@gouvfr/dsfr/dist" dest="$CAS_ROOT/public/dsfr"
+    local version tmp ref count=0
+    [[ -f "$src/dsfr.min.css" ]] || cas_die "$src/dsfr.min.css missing after npm ci in style/"
+    version="$(node -p "require(process.argv[1]).version" "$CAS_ROOT/style/node_modules/@gouvfr/dsfr/package.json")"
+    if [[ -f "$dest/dsfr.min.css" && -f "$dest/.version" && "$(cat "$dest/.version")" == "$version" ]]; then
+        cas_say "DSFR ${version} assets in public/dsfr/: present"
+        return
+    fi
+    mkdir -p "$CAS_ROOT/public"
+    tmp="$(mktemp -d "$CAS_ROOT/public/.dsfr-tmp.XXXXXX")"
+    cp "$src/dsfr.min.css" "$tmp/"
+    cp -R "$src/favicon" "$tmp/"
+    while IFS= read -r ref; do
+        ref="${ref%%[?#]*}"
+        case "$ref" in
+            '' | data:* | /* | *://* | *..*) continue ;;
+        esac
+        if [[ -f "$src/$ref" ]]; then
+            mkdir -p "$tmp/$(dirname "$ref")"
+            cp "$src/$ref" "$tmp/$ref"
+            count=$((count + 1))
+        else
+            cas_say "warning: dsfr.min.css references $ref, absent from the package"
+        fi
+    done < <(grep -oE 'url\([^)]*\)' "$src/dsfr.min.css" \
+        | sed -E "s/^url\\([\"']?//; s/[\"']?\\)\$//" | sort -u)
+    echo "$version" >"$tmp/.version"
+    rm -rf "$dest"
+    mv "$tmp" "$dest"
+    chmod 755 "$dest"
+    cas_say "DSFR ${version} copied to public/dsfr/ (${count} referenced files, $(du -sh "$dest" | cut -f1))"
+}
+
+cas_dsfr() {
+    if ! cas_dsfr_accepted; then
+        cas_say "DSFR skipped: its terms of use are not accepted for this project (see README, 'DSFR')"
+        return
+    fi
+    cas_npm style
+    cas_dsfr_copy
+}
+
+cas_chromium() {
+    if [[ -x /usr/bin/chromium ]]; then
+        cas_say "chromium: present"
+        return
+    fi
+    cas_say "installing Debian's chromium (about 1.5 min)"
+    cas_as_root apt-get update -q
+    cas_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+    [[ -x /usr/bin/chromium ]] || cas_die "/usr/bin/chromium missing after apt-get install chromium"
+}
+
+cas_setup() {
+    local mode="${1:-test}"
+    case "$mode" in
+        demo | test) ;;
+        *) cas_die "unknown mode '$mode' (demo or test)" ;;
+    esac
+    command -v node >/dev/null 2>&1 || cas_die "node not found: install Node.js 20 first"
+    cas_say "setting up for '$mode' in $CAS_ROOT"
+    cas_rust
+    if [[ "$mode" == test ]]; then cas_rust_lint_tools; fi
+    cas_cargo_leptos
+    cas_wasm_bindgen
+    # cargo-leptos copies public/ (assets-dir) into the site; git does not keep it when empty.
+    mkdir -p "$CAS_ROOT/public"
+    cas_npm end2end
+    cas_wasm_opt_path
+    cas_dsfr
+    if [[ "$mode" == test ]]; then cas_chromium; fi
+    cas_say "done"
+}
+
+cas_setup "$@"

@@ -1,0 +1,179 @@
+//! The axum application: Leptos pages and server functions, web sessions, and the middleware
+//! that applies product §3.8 and the HTTP hardening of the foundation issue.
+
+use crate::{config::Config, session_store::DbSessionStore};
+use app::{
+    app::{App, shell},
+    auth::service::{PageAccess, Viewer, home, page_access, user_of_session},
+};
+use axum::{
+    Router,
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Redirect, Response},
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Idle time after which a web session expires.
+const SESSION_IDLE: time::Duration = time::Duration::hours(12);
+
+pub fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let db = state.db.clone();
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("cassiopee_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
+    Router::new()
+        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            resolve_viewer,
+        ))
+        .layer(sessions)
+        .layer(middleware::from_fn(refuse_cross_origin))
+        .layer(middleware::from_fn(harden_headers))
+        .with_state(state)
+}
+
+/// Static assets are public and never need the user.
+fn is_asset(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.starts_with("/dsfr/") || path == "/favicon.ico"
+}
+
+fn is_page(path: &str) -> bool {
+    !is_asset(path) && !path.starts_with("/api/")
+}
+
+/// Finds who is calling (once per request) and applies the page access table: anonymous
+/// visitors go to `/connexion`, a wrong role gets 403 with the French refusal page.
+async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_asset(&path) {
+        return next.run(req).await;
+    }
+    let user = match req.extensions().get::<Session>() {
+        Some(session) => user_of_session(&state.db, session).await,
+        None => None,
+    };
+    let role = user.as_ref().map(|u| u.role);
+    req.extensions_mut().insert(Viewer(user));
+    if !is_page(&path) {
+        return next.run(req).await;
+    }
+    if path == "/" {
+        return Redirect::to(role.map_or("/connexion", home)).into_response();
+    }
+    match page_access(&path, role) {
+        PageAccess::Allowed => next.run(req).await,
+        PageAccess::LoginRequired => {
+            let target = req
+                .uri()
+                .path_and_query()
+                .map_or(path.clone(), |pq| pq.to_string());
+            let next_param: String = form_urlencoded(&target);
+            Redirect::to(&format!("/connexion?next={next_param}")).into_response()
+        }
+        PageAccess::Forbidden => {
+            let mut res = next.run(req).await;
+            *res.status_mut() = StatusCode::FORBIDDEN;
+            res
+        }
+    }
+}
+
+/// Percent-encodes a local path for a query parameter.
+fn form_urlencoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Leptos server functions have no CSRF protection of their own: refuse state-changing
+/// requests that a browser says come from another site.
+async fn refuse_cross_origin(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_ok = match (
+        headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()),
+        host,
+    ) {
+        (Some(origin), Some(host)) => {
+            origin
+                .strip_prefix("http://")
+                .or_else(|| origin.strip_prefix("https://"))
+                == Some(host)
+        }
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    let site_ok = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => site == "same-origin" || site == "none",
+        None => true,
+    };
+    if origin_ok && site_ok {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-origin write refused");
+        (
+            StatusCode::FORBIDDEN,
+            "Requête refusée : elle ne provient pas de Cassiopée.",
+        )
+            .into_response()
+    }
+}
+
+/// Personal pages and data must not be cached by browsers or proxies; assets may be.
+async fn harden_headers(req: Request, next: Next) -> Response {
+    let asset = is_asset(req.uri().path());
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if !asset {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    res
+}
