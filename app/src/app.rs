@@ -11,6 +11,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
@@ -59,13 +60,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header/>
             <main id="contenu" class="fr-container fr-py-4w" role="main">
+                // Async: each page is rendered whole before it is sent, so that it reads completely
+                // without wasm (no streamed fragments to patch in) and its <title> is in the head.
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/connexion") view=LoginPage/>
-                    <Route path=path!("/formations") view=CataloguePage/>
-                    <Route path=path!("/sessions/:id") view=SessionPageView/>
-                    <Route path=path!("/mes-formations") view=MyTrainingsPage/>
-                    <Route path=path!("/gestion") view=DashboardPage/>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

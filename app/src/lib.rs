@@ -26,5 +26,5 @@ pub mod catalogue;
 pub mod dashboard;
 pub mod layout;
 pub mod pages;
-#[cfg(all(test, feature = "ssr"))]
+#[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
 pub mod testing;

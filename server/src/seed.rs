@@ -69,7 +69,16 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, AppError> 
         return existing_report(db).await;
     }
     let hash = app::password::hash_password(DEMO_PASSWORD.to_owned()).await?;
-    let plan = Planner::new(Utc::now()).build();
+    seed_at(db, Utc::now(), &hash).await
+}
+
+/// The seed as if run at `now`, every account with this password hash.
+async fn seed_at(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    hash: &str,
+) -> Result<SeedReport, AppError> {
+    let plan = Planner::new(now).build();
     let txn = begin_write(db).await?;
     // Checked again under the write lock, so that two seeds started together insert once.
     if find_by_email(&txn, ADMIN_EMAIL).await?.is_some() {
@@ -77,7 +86,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, AppError> 
         return existing_report(db).await;
     }
     refuse_partial_demo(&txn, &plan).await?;
-    let report = write_plan(&txn, &plan, &hash).await?;
+    let report = write_plan(&txn, &plan, hash).await?;
     txn.commit().await?;
     tracing::info!(?report, "demo data set created");
     Ok(report)
@@ -587,10 +596,12 @@ enum Kind {
 use Kind::{Cancelled as X, Draft as B, Full as F, OneLeft as O, Roomy as R};
 
 /// Upcoming sessions from two days to six months ahead, in date order. The end-to-end tests
-/// rely on the `OneLeft` ones (a month or more ahead) and on the full ones with a waitlist.
+/// rely on the `OneLeft` ones (a month or more ahead) and on the full ones with a waitlist, and
+/// book the first session the catalogue shows with free seats: the first ones, whose enrolment
+/// deadline has passed, are therefore full.
 #[rustfmt::skip]
 const UPCOMING: [Kind; 42] = [
-    R, F(3), F(0), X, R, R, F(2), O, R, R, F(4), R, O, R, R, F(6), R, R, O, R, X, R, F(5), R, R, O,
+    F(2), F(3), F(0), X, R, R, F(2), O, R, R, F(4), R, O, R, R, F(6), R, R, O, R, X, R, F(5), R, R, O,
     R, R, R, F(2), R, R, R, O, R, R, B, R, R, B, R, B,
 ];
 const PAST_SESSIONS: usize = 38;
@@ -700,6 +711,7 @@ struct ProgrammePlan {
 }
 
 struct Plan {
+    now: DateTime<Utc>,
     users: Vec<UserPlan>,
     sessions: Vec<SessionPlan>,
     enrolments: Vec<EnrolPlan>,
@@ -738,6 +750,7 @@ impl Planner {
             now,
             today: now.with_timezone(&Paris).date_naive(),
             plan: Plan {
+                now,
                 users: Vec::new(),
                 sessions: Vec::new(),
                 enrolments: Vec::new(),
@@ -994,22 +1007,26 @@ impl Planner {
         let soon = self.now + Duration::days(10);
         for &s in &sessions {
             let sess = &self.plan.sessions[s];
-            if sess.kind == Kind::Roomy && sess.starts_at > soon && self.demo.confirmed.len() < 3 {
-                if self.demo_can_take(s, true) {
-                    self.take_for_demo(s);
-                    self.demo.confirmed.push(s);
-                }
+            if sess.kind == Kind::Roomy
+                && sess.starts_at > soon
+                && self.demo.confirmed.len() < 3
+                && self.demo_can_take(s, true)
+            {
+                self.take_for_demo(s);
+                self.demo.confirmed.push(s);
             }
         }
         let later = self.now + Duration::days(20);
         for &s in &sessions {
             let sess = &self.plan.sessions[s];
             let long_queue = matches!(sess.kind, Kind::Full(n) if n >= 3);
-            if long_queue && sess.starts_at > later && self.demo.waitlisted.is_none() {
-                if self.demo_can_take(s, true) {
-                    self.take_for_demo(s);
-                    self.demo.waitlisted = Some(s);
-                }
+            if long_queue
+                && sess.starts_at > later
+                && self.demo.waitlisted.is_none()
+                && self.demo_can_take(s, true)
+            {
+                self.take_for_demo(s);
+                self.demo.waitlisted = Some(s);
             }
         }
     }
@@ -1138,15 +1155,16 @@ impl Planner {
                 };
                 statuses.extend((0..n.max(1)).map(|_| Inscrit));
                 self.maybe_push(&mut statuses, 30, Desinscrit);
-                if late_possible {
-                    // The dashboard's late-cancellation alert has something to show.
-                    statuses.push(DesistementTardif);
-                }
             }
             Kind::OneLeft => statuses.extend((0..cap - 1).map(|_| Inscrit)),
             Kind::Full(n) => {
                 statuses.extend((0..cap).map(|_| Inscrit));
                 waitlist = n;
+                if late_possible && n > 0 {
+                    // A late withdrawal whose seat went to the first officer waiting: the
+                    // dashboard's late-cancellation alert has something to show.
+                    statuses.push(DesistementTardif);
+                }
             }
         }
         // The demo officer's own row comes first among them (see `fill_session`).
@@ -1400,7 +1418,7 @@ async fn write_plan(
     plan: &Plan,
     hash: &str,
 ) -> Result<SeedReport, AppError> {
-    let now = Utc::now();
+    let now = plan.now;
     let users = insert_users(txn, plan, hash, now).await?;
     let trainings = insert_trainings(txn, now).await?;
     let sessions = insert_sessions(txn, plan, &trainings).await?;
@@ -1906,6 +1924,14 @@ mod tests {
             .filter(|s| s.capacity - s.seats_taken >= 3)
             .count();
         assert!(roomy >= 6, "{roomy} sessions with 3 seats or more");
+        // Whatever the catalogue shows with free seats can be booked.
+        let closed_with_seats = d.sessions.iter().filter(|s| {
+            s.status == SessionStatus::Publiee
+                && s.starts_at > now
+                && s.seats_taken < s.capacity
+                && s.enrolment_deadline <= now
+        });
+        assert_eq!(closed_with_seats.count(), 0);
         let full = d
             .sessions
             .iter()
@@ -1989,6 +2015,22 @@ mod tests {
         let admin = find_by_email(&db, ADMIN_EMAIL).await.unwrap().unwrap();
         assert_eq!(admin.role, Role::Admin);
         assert!(app::password::verify_password(DEMO_PASSWORD.into(), admin.password_hash).await);
+    }
+
+    /// The data set moves with the date it is seeded on: whatever the day (weekends, holidays,
+    /// daylight saving changes), the invariants and the shape hold.
+    #[tokio::test]
+    async fn seed_holds_on_any_day_of_the_year() {
+        let start = Utc::now();
+        for step in 0..26 {
+            let now = start + Duration::days(step * 14 + step % 7) + Duration::hours(step * 5);
+            let db = memory_db().await;
+            seed_at(&db, now, "non-utilise").await.unwrap();
+            let data = load(&db).await;
+            check_invariants(&data, now);
+            check_shape(&data, now);
+            check_demo_officer(&data);
+        }
     }
 
     #[tokio::test]

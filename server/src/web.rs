@@ -5,6 +5,7 @@ use crate::{config::Config, session_store::DbSessionStore};
 use app::{
     app::{App, shell},
     auth::service::{PageAccess, Viewer, home, page_access, user_of_session},
+    error::AppError,
 };
 use axum::{
     Router,
@@ -48,6 +49,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_viewer,
@@ -102,6 +104,30 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
             res
         }
     }
+}
+
+/// Server functions answer every error with 500; give the client the status that fits the
+/// error instead (401, 403, 404, 422), so that logs, proxies and scripts can tell them apart.
+/// Plain form posts are left alone: they are redirected back to the form's page.
+async fn error_status(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Percent-encodes a local path for a query parameter.
@@ -177,3 +203,6 @@ async fn harden_headers(req: Request, next: Next) -> Response {
     );
     res
 }
+
+#[cfg(test)]
+mod tests;

@@ -30,9 +30,11 @@ pub struct SessionCard {
     pub id: i32,
     pub dates: String,
     pub place: String,
-    /// « 3 places restantes », « 1 place restante » or « Complet ».
+    /// « 3 places restantes », « 1 place restante », « Complet » or « Inscriptions closes ».
     pub seats: String,
     pub full: bool,
+    /// Self-service enrolment is still open (deadline not passed).
+    pub open: bool,
     /// The viewer's own state in this session, if any.
     pub mine: Option<EnrolmentStatus>,
 }
@@ -69,7 +71,8 @@ pub struct SessionPage {
     pub place: String,
     pub visio_url: Option<String>,
     pub trainer: String,
-    pub seats: String,
+    /// Seats left while the session is open.
+    pub seats: Option<String>,
     /// « Session annulée », « Session terminée » when not open.
     pub session_state: Option<String>,
     pub enrolment_deadline: String,

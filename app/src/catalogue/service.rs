@@ -3,7 +3,7 @@
 use super::{Catalogue, Choice, Filters, SessionCard, SessionPage, TrainingGroup, seats_label};
 use crate::{
     dates,
-    enrolment::service::{available_action, own_enrolment, waitlist_position},
+    enrolment::service::{available_action, enrolment_open, own_enrolment, waitlist_position},
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
     model::{EnrolmentStatus, Role, SessionStatus, TrainingFormat},
@@ -64,12 +64,18 @@ pub async fn catalogue<C: ConnectionTrait>(
         if !keep {
             continue;
         }
+        let open = enrolment_open(&s, now).is_ok();
         let card = SessionCard {
             id: s.id,
             dates: dates::span(s.starts_at, s.ends_at),
             place: s.location.clone(),
-            seats: seats_label(s.capacity, s.seats_taken),
+            seats: if open {
+                seats_label(s.capacity, s.seats_taken)
+            } else {
+                "Inscriptions closes".to_owned()
+            },
             full: s.seats_taken >= s.capacity,
+            open,
             mine: mine.get(&s.id).copied(),
         };
         let at = *index.entry(t.id).or_insert_with(|| {
@@ -191,7 +197,8 @@ pub async fn session_page<C: ConnectionTrait>(
         place: s.location.clone(),
         visio_url: s.visio_url.clone(),
         trainer: s.trainer.clone(),
-        seats: seats_label(s.capacity, s.seats_taken),
+        seats: (s.status == SessionStatus::Publiee && now < s.starts_at)
+            .then(|| seats_label(s.capacity, s.seats_taken)),
         session_state,
         enrolment_deadline: dates::day_time(s.enrolment_deadline),
         cancellation_deadline: dates::day_time(s.cancellation_deadline),

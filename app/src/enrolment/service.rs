@@ -82,7 +82,7 @@ pub fn available_action(
 }
 
 /// Checks that self-service enrolment is open on this session (§3.5, §3.4 last sentence).
-fn enrolment_open(s: &session::Model, now: DateTime<Utc>) -> Result<(), String> {
+pub fn enrolment_open(s: &session::Model, now: DateTime<Utc>) -> Result<(), String> {
     match s.status {
         SessionStatus::Publiee => {}
         SessionStatus::Annulee => return Err("Cette session a été annulée.".into()),

@@ -1,6 +1,6 @@
 //! Product §3.1–3.5 as tests of the enrolment service.
 
-use super::service::*;
+use super::{Action, service::*};
 use crate::{
     db::test_db,
     entities::{enrolment, session},

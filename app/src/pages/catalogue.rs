@@ -137,10 +137,13 @@ fn Card(s: SessionCard) -> impl IntoView {
         <li class="cas-session" data-session-id=s.id>
             <a class="cas-session__link" href=href>
                 <span class="cas-session__dates">{s.dates}</span>
+                " "
                 <span class="cas-session__place">{s.place}</span>
             </a>
+            " "
             <span class="cas-session__badges">
                 <span class=seats_class>{s.seats}</span>
+                " "
                 {mine}
             </span>
         </li>

@@ -78,12 +78,17 @@ fn Entry(e: MyEnrolment) -> impl IntoView {
         <li class="cas-session" data-session-id=e.session_id>
             <a class="cas-session__link" href=format!("/sessions/{}", e.session_id)>
                 <span class="cas-session__title">{e.title}</span>
+                " "
                 <span class="cas-session__dates">{e.dates}</span>
+                " "
                 <span class="cas-session__place">{e.place}</span>
             </a>
+            " "
             <span class="cas-session__badges">
                 <span class=badge>{e.status.label()}</span>
+                " "
                 {position}
+                " "
                 {note}
             </span>
         </li>

@@ -84,7 +84,7 @@ fn Details(
             <li>"Lieu : " {p.place.clone()}</li>
             {visio}
             <li>"Intervenant : " {p.trainer.clone()}</li>
-            <li>"Places : " {p.seats.clone()}</li>
+            {p.seats.clone().map(|seats| view! { <li>"Places : " {seats}</li> })}
             <li>"Inscriptions jusqu'au " {p.enrolment_deadline.clone()}</li>
             <li>"Désinscription sans frais jusqu'au " {p.cancellation_deadline.clone()}</li>
         </ul>

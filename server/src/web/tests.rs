@@ -1,0 +1,327 @@
+//! The real axum application, driven request by request: login, role checks (product §3.8),
+//! the enrolment actions through their server functions, and the HTTP hardening.
+
+use super::*;
+use app::model::Role;
+use axum::body::Body;
+use http::Request as HttpRequest;
+use sea_orm::{ConnectOptions, Database};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "mot-de-passe-solide";
+
+struct TestApp {
+    router: Router,
+    db: DatabaseConnection,
+}
+
+async fn test_app() -> TestApp {
+    use migration::MigratorTrait;
+    let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
+    opts.max_connections(1).sqlx_logging(false);
+    let db = Database::connect(opts).await.unwrap();
+    migration::Migrator::up(&db, None).await.unwrap();
+    let leptos_options = LeptosOptions::builder().output_name("cassiopee").build();
+    let config = Config {
+        database_url: String::new(),
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        secure_cookies: false,
+        demo: false,
+    };
+    let router = router(
+        AppState {
+            leptos_options,
+            db: db.clone(),
+        },
+        &config,
+    );
+    TestApp { router, db }
+}
+
+impl TestApp {
+    async fn user(&self, email: &str, role: Role) -> i32 {
+        app::accounts::create_user(&self.db, email, "Général Test", role, PASSWORD.to_owned())
+            .await
+            .unwrap()
+            .id
+    }
+
+    async fn send(&self, req: HttpRequest<Body>) -> Response {
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    /// Logs in like the HTML form does and returns the session cookie.
+    async fn login(&self, email: &str, cookie: Option<&str>) -> String {
+        let mut req = post("/api/connexion")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, "http://cassiopee.test/connexion");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let form = format!("email={email}&password={PASSWORD}&next=");
+        let res = self.send(req.body(Body::from(form)).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::FOUND, "login redirects");
+        session_cookie(&res).expect("a session cookie")
+    }
+}
+
+/// A same-origin form POST, as a browser sends it; the caller adds the body.
+fn post(path: &str) -> http::request::Builder {
+    HttpRequest::post(path)
+        .header(header::HOST, "cassiopee.test")
+        .header(header::ORIGIN, "http://cassiopee.test")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+/// Builds a POST request with its url-encoded form body.
+fn form_request(path: &str, form: &str, cookie: Option<&str>) -> HttpRequest<Body> {
+    let mut req = post(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(form.to_owned())).unwrap()
+}
+
+fn get(path: &str, cookie: Option<&str>) -> HttpRequest<Body> {
+    let mut req = HttpRequest::get(path).header(header::HOST, "cassiopee.test");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::empty()).unwrap()
+}
+
+fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("cassiopee_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+async fn body_text(res: Response) -> String {
+    let bytes = axum::body::to_bytes(res.into_body(), 4 * 1024 * 1024)
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn location(res: &Response) -> String {
+    res.headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A published session in 30 days with one seat; returns its id.
+async fn open_session(db: &DatabaseConnection) -> i32 {
+    let t = app::testing::training(db, "Gouvernance d'entreprise").await;
+    let start = chrono::Utc::now() + chrono::Duration::days(30);
+    app::testing::session_at(db, t.id, start, 7, 1).await.id
+}
+
+#[tokio::test]
+async fn anonymous_visitors_are_sent_to_login() {
+    let app = test_app().await;
+    let res = app.send(get("/mes-formations", None)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/connexion?next=/mes-formations");
+    let res = app.send(get("/connexion", None)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    for label in ["Adresse électronique", "Mot de passe", "Se connecter"] {
+        assert!(html.contains(label), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn login_renews_the_session_id_and_sets_a_safe_cookie() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let req = form_request(
+        "/api/connexion",
+        &format!("email=officier@test.demo&password={PASSWORD}&next=/mes-formations"),
+        None,
+    );
+    let res = app.send(req).await;
+    assert_eq!(location(&res), "/mes-formations");
+    let raw = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
+    let first = session_cookie(&res).unwrap();
+    let second = app.login("officier@test.demo", Some(&first)).await;
+    assert_ne!(first, second, "a new session id at each login");
+    // The old id no longer opens anything.
+    let res = app.send(get("/mes-formations", Some(&first))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused_in_french() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let res = app
+        .send(form_request(
+            "/api/connexion",
+            "email=officier@test.demo&password=faux&next=",
+            None,
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(res)
+            .await
+            .contains("Adresse électronique ou mot de passe incorrect")
+    );
+}
+
+#[tokio::test]
+async fn officers_get_403_on_staff_pages_and_functions() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let cookie = app.login("officier@test.demo", None).await;
+    let res = app.send(get("/gestion", Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(body_text(res).await.contains("Accès refusé"));
+    let res = app
+        .send(form_request("/api/tableau-de-bord", "", Some(&cookie)))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Staff may open /gestion but hold no enrolments of their own.
+    app.user("gestion@test.demo", Role::Staff).await;
+    let staff = app.login("gestion@test.demo", None).await;
+    assert_eq!(
+        app.send(get("/gestion", Some(&staff))).await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .send(form_request(
+            "/api/inscription",
+            "session_id=1",
+            Some(&staff),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .send(form_request("/api/mes-formations", "", None))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_officer_enrols_through_the_server_function() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let s = open_session(&app.db).await;
+    let cookie = app.login("officier@test.demo", None).await;
+
+    let res = app
+        .send(form_request(
+            "/api/inscription",
+            &format!("session_id={s}"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(body_text(res).await.contains("inscription est confirmée"));
+    let res = app
+        .send(form_request(
+            "/api/inscription",
+            &format!("session_id={s}"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body_text(res).await.contains("déjà inscrit"));
+
+    let res = app
+        .send(get(&format!("/sessions/{s}"), Some(&cookie)))
+        .await;
+    let html = body_text(res).await;
+    assert!(
+        html.contains("Se désinscrire"),
+        "the page offers the withdrawal"
+    );
+    let res = app
+        .send(form_request("/api/mes-formations", "", Some(&cookie)))
+        .await;
+    let json = body_text(res).await;
+    assert!(
+        json.contains(&format!("\"session_id\":{s}")) && json.contains("Inscrit"),
+        "{json}"
+    );
+}
+
+#[tokio::test]
+async fn without_javascript_the_form_post_comes_back_to_the_page() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let s = open_session(&app.db).await;
+    let cookie = app.login("officier@test.demo", None).await;
+    let page = format!("http://cassiopee.test/sessions/{s}");
+    let req = post("/api/inscription")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, &page)
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(format!("session_id={s}")))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    // server_fn strips earlier error parameters from the referer and may leave a bare `?`.
+    assert_eq!(location(&res).trim_end_matches('?'), page);
+    // A refusal comes back in the URL, for the page to show.
+    let req = post("/api/inscription")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, &page)
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(format!("session_id={s}")))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(location(&res).contains("__err="), "{}", location(&res));
+}
+
+#[tokio::test]
+async fn cross_origin_writes_are_refused() {
+    let app = test_app().await;
+    let req = HttpRequest::post("/api/inscription")
+        .header(header::HOST, "cassiopee.test")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("session_id=1"))
+        .unwrap();
+    assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);
+    let req = HttpRequest::post("/api/inscription")
+        .header(header::HOST, "cassiopee.test")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from("session_id=1"))
+        .unwrap();
+    assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn personal_pages_are_not_cached() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let cookie = app.login("officier@test.demo", None).await;
+    let res = app.send(get("/mes-formations", Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers().get(header::CACHE_CONTROL).unwrap(),
+        "private, no-store"
+    );
+    assert_eq!(
+        res.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+}
