@@ -14,7 +14,7 @@ const MAX_EMAIL_LEN: usize = 254;
 /// Longest display name the `users.display_name` column accepts.
 const MAX_NAME_LEN: usize = 200;
 /// Argon2 accepts anything, but hashing megabytes on request would be a cheap denial of service.
-const MAX_PASSWORD_LEN: usize = 1024;
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// Trims and lowercases an email address, refusing what clearly is not one. Deliberately
 /// lenient beyond that: the only real proof of an address is a mail that arrives.

@@ -91,6 +91,12 @@ pub async fn check_credentials(email: &str, password: String) -> AppResult<user:
             "Saisissez votre adresse électronique et votre mot de passe.",
         ));
     }
+    if password.len() > crate::accounts::MAX_PASSWORD_LEN {
+        // No account has such a password; hashing megabytes would be a cheap denial of service.
+        return Err(AppError::refused(
+            "Adresse électronique ou mot de passe incorrect.",
+        ));
+    }
     let found = crate::accounts::find_by_email(&db, &email)
         .await?
         .filter(|u| u.active);

@@ -57,9 +57,9 @@ fn Row(s: UpcomingSession) -> impl IntoView {
             <td>{s.dates}</td>
             <td>{s.status}</td>
             <td>{format!("{} / {}", s.confirmed, s.capacity)}</td>
-            <td>
+            <td class="cas-nowrap">
                 <span class="cas-fill"><span class="cas-fill__bar" style=format!("width:{}%", s.fill_percent.clamp(0, 100))></span></span>
-                {format!(" {} %", s.fill_percent)}
+                {format!(" {}\u{a0}%", s.fill_percent)}
             </td>
             <td>{s.waiting}</td>
             <td>{alerts}</td>

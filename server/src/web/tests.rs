@@ -269,24 +269,21 @@ async fn without_javascript_the_form_post_comes_back_to_the_page() {
     let s = open_session(&app.db).await;
     let cookie = app.login("officier@test.demo", None).await;
     let page = format!("http://cassiopee.test/sessions/{s}");
-    let req = post("/api/inscription")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, &page)
-        .header(header::COOKIE, &cookie)
-        .body(Body::from(format!("session_id={s}")))
-        .unwrap();
-    let res = app.send(req).await;
+    // What a browser without wasm sends when the « S'inscrire » form is submitted.
+    let submit = || {
+        post("/api/inscription")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, &page)
+            .header(header::COOKIE, &cookie)
+            .body(Body::from(format!("session_id={s}")))
+            .unwrap()
+    };
+    let res = app.send(submit()).await;
     assert_eq!(res.status(), StatusCode::FOUND);
     // server_fn strips earlier error parameters from the referer and may leave a bare `?`.
     assert_eq!(location(&res).trim_end_matches('?'), page);
     // A refusal comes back in the URL, for the page to show.
-    let req = post("/api/inscription")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, &page)
-        .header(header::COOKIE, &cookie)
-        .body(Body::from(format!("session_id={s}")))
-        .unwrap();
-    let res = app.send(req).await;
+    let res = app.send(submit()).await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert!(location(&res).contains("__err="), "{}", location(&res));
 }
