@@ -87,6 +87,7 @@ e2e() {
 step "cargo fmt" cargo fmt --all -- --check
 step "clippy (app, ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
 step "clippy (server, migration)" cargo clippy -p server -p migration --all-targets -- -D warnings
+step "clippy (frontend, wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "tests (app, ssr)" cargo test -p app --features ssr
 step "tests (server, migration)" cargo test -p server -p migration
 step "release build" cargo leptos build --release

@@ -4,7 +4,7 @@ use crate::{
     auth::{CurrentUser, get_current_user},
     layout::{Footer, Header, NotFound},
     pages::{
-        catalogue::CataloguePage, dashboard::DashboardPage, home::HomePage, login::LoginPage,
+        catalogue::CataloguePage, dashboard::DashboardPage, login::LoginPage,
         my_trainings::MyTrainingsPage, session::SessionPageView,
     },
 };
@@ -26,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#000091"/>
                 <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
                 <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -45,13 +45,6 @@ pub fn App() -> impl IntoView {
     let user: UserResource = Resource::new_blocking(|| (), |_| get_current_user());
     provide_context(user);
 
-    // Effects run only in the browser: this marks the page as hydrated, for tests and styles.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <leptos_meta::Stylesheet id="leptos" href="/pkg/cassiopee.css"/>
         <Title formatter=|page: String| {
@@ -63,7 +56,6 @@ pub fn App() -> impl IntoView {
                 // Async: each page is rendered whole before it is sent, so that it reads completely
                 // without wasm (no streamed fragments to patch in) and its <title> is in the head.
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
@@ -72,6 +64,18 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <Footer/>
+            <HydrationMarker/>
         </Router>
     }
+}
+
+/// Marks the page as hydrated once the wasm runs (an island, so present on every page): tests
+/// wait for it instead of sleeping.
+#[island]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 }

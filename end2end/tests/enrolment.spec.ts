@@ -18,7 +18,7 @@ test("an officer enrols in a session with places left and finds it in « Mes for
   const id = await pickSession(page, SEVERAL_PLACES_LEFT, true);
 
   await openSession(page, id, true);
-  await act(page, ACTION.enrol, ACTION.unenrol);
+  await act(page, ACTION.enrol, ACTION.unenrol, true);
 
   const entry = await myUpcomingEntry(page, id, true);
   await expect(entry).toContainText(/\bInscrit\b/);

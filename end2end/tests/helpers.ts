@@ -93,11 +93,20 @@ export async function expectOnlyAction(page: Page, name: RegExp): Promise<void> 
   await expect(page.getByRole("button", { name: ANY_ACTION })).toHaveCount(1);
 }
 
-/** Clicks the session page's action button `from` and waits for `to` to replace it. */
-export async function act(page: Page, from: RegExp, to: RegExp): Promise<void> {
+/**
+ * Clicks the session page's action button `from` and waits for `to` to replace it. With
+ * JavaScript the answer must arrive in place: the page is not reloaded (a marker set before the
+ * click survives) and the server's sentence is shown.
+ */
+export async function act(page: Page, from: RegExp, to: RegExp, js: boolean): Promise<void> {
   await expectOnlyAction(page, from);
+  if (js) await page.evaluate(() => ((window as any).__beforeAction = true));
   await page.getByRole("button", { name: from }).click();
   await expectOnlyAction(page, to);
+  if (js) {
+    await expect(page.getByRole("status")).toBeVisible();
+    expect(await page.evaluate(() => (window as any).__beforeAction)).toBe(true);
+  }
 }
 
 /**

@@ -28,20 +28,20 @@ async function waitlistFlow(browser: Browser, js: boolean, holder: number, waite
     await login(a, officer(holder), js);
     const id = await pickSession(a, ONE_PLACE_LEFT, js);
     await openSession(a, id, js);
-    await act(a, ACTION.enrol, ACTION.unenrol);
+    await act(a, ACTION.enrol, ACTION.unenrol, js);
     await expect(await catalogueEntry(a, id, js)).toContainText("Complet");
 
     // The waiter joins the waitlist, first in line.
     await login(b, officer(waiter), js);
     await openSession(b, id, js);
-    await act(b, ACTION.joinWaitlist, ACTION.leaveWaitlist);
+    await act(b, ACTION.joinWaitlist, ACTION.leaveWaitlist, js);
     await expect(b.getByText(waitlistPosition(1))).toBeVisible();
     await expect(await myUpcomingEntry(b, id, js)).toContainText(WAITLISTED);
 
     // The holder gives the seat up: the waiter is promoted at once, so the session is full
     // again and the holder is offered the waitlist.
     await openSession(a, id, js);
-    await act(a, ACTION.unenrol, ACTION.joinWaitlist);
+    await act(a, ACTION.unenrol, ACTION.joinWaitlist, js);
 
     const entry = await myUpcomingEntry(b, id, js);
     await expect(entry).toContainText(/\bInscrit\b/);

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "ssr")]
 use crate::auth::service as auth;
-use crate::{enrolment::Action, error::AppError, model::EnrolmentStatus};
+use crate::{enrolment::PlaceState, error::AppError, model::EnrolmentStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -71,16 +71,12 @@ pub struct SessionPage {
     pub place: String,
     pub visio_url: Option<String>,
     pub trainer: String,
-    /// Seats left while the session is open.
-    pub seats: Option<String>,
     /// « Session annulée », « Session terminée » when not open.
     pub session_state: Option<String>,
     pub enrolment_deadline: String,
     pub cancellation_deadline: String,
-    pub mine: Option<EnrolmentStatus>,
-    pub waitlist_position: Option<u64>,
-    /// The one action offered, or why there is none.
-    pub action: Result<Action, String>,
+    /// The viewer's own place and the action offered.
+    pub my_place: PlaceState,
 }
 
 #[server(prefix = "/api", endpoint = "catalogue")]

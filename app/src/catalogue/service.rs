@@ -3,10 +3,10 @@
 use super::{Catalogue, Choice, Filters, SessionCard, SessionPage, TrainingGroup, seats_label};
 use crate::{
     dates,
-    enrolment::service::{available_action, enrolment_open, own_enrolment, waitlist_position},
+    enrolment::service::{enrolment_open, place_state},
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
-    model::{EnrolmentStatus, Role, SessionStatus, TrainingFormat},
+    model::{EnrolmentStatus, SessionStatus, TrainingFormat},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -166,19 +166,7 @@ pub async fn session_page<C: ConnectionTrait>(
     if s.status == SessionStatus::Brouillon && !viewer.role.is_staff() {
         return Err(AppError::NotFound);
     }
-    let mine = own_enrolment(db, s.id, viewer.id).await?;
-    let waitlist_position = match mine.as_ref().and_then(|e| {
-        e.waitlist_rank
-            .filter(|_| e.status == EnrolmentStatus::ListeAttente)
-    }) {
-        Some(rank) => Some(waitlist_position(db, s.id, rank).await?),
-        None => None,
-    };
-    let action = if viewer.role == Role::Officer {
-        available_action(&s, mine.as_ref(), now)
-    } else {
-        Err("Les inscriptions se font depuis l'espace de gestion.".to_owned())
-    };
+    let my_place = place_state(db, viewer, s.id, now).await?;
     let session_state = match s.status {
         SessionStatus::Annulee => Some("Session annulée".to_owned()),
         SessionStatus::Terminee => Some("Session terminée".to_owned()),
@@ -197,13 +185,9 @@ pub async fn session_page<C: ConnectionTrait>(
         place: s.location.clone(),
         visio_url: s.visio_url.clone(),
         trainer: s.trainer.clone(),
-        seats: (s.status == SessionStatus::Publiee && now < s.starts_at)
-            .then(|| seats_label(s.capacity, s.seats_taken)),
         session_state,
         enrolment_deadline: dates::day_time(s.enrolment_deadline),
         cancellation_deadline: dates::day_time(s.cancellation_deadline),
-        mine: mine.as_ref().map(|e| e.status),
-        waitlist_position,
-        action,
+        my_place,
     })
 }

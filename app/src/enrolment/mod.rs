@@ -31,6 +31,16 @@ impl Action {
             Action::LeaveWaitlist => "Quitter la liste d'attente",
         }
     }
+
+    /// The value a form sends for this action (its serde name).
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Enrol => "Enrol",
+            Action::JoinWaitlist => "JoinWaitlist",
+            Action::Withdraw => "Withdraw",
+            Action::LeaveWaitlist => "LeaveWaitlist",
+        }
+    }
 }
 
 /// One line of « Mes formations ».
@@ -59,32 +69,56 @@ pub async fn get_my_trainings() -> Result<MyTrainings, AppError> {
     history::my_trainings(&auth::db()?, me.id, chrono::Utc::now()).await
 }
 
-/// « S'inscrire » and « Rejoindre la liste d'attente »: the server decides which one happens.
-#[server(prefix = "/api", endpoint = "inscription")]
-pub async fn enrol(session_id: i32) -> Result<String, AppError> {
-    let me = auth::require_officer()?;
-    let outcome = service::enrol(&auth::db()?, me.id, session_id, chrono::Utc::now()).await?;
-    Ok(match outcome {
-        service::Enrolled::Confirmed => "Votre inscription est confirmée.".to_owned(),
-        service::Enrolled::Waitlisted { position } => format!(
-            "La session est complète : vous êtes inscrit sur la liste d'attente, en position {position}."
-        ),
-    })
+/// The officer's own part of a session page: what changes when they act.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceState {
+    pub session_id: i32,
+    /// Seats left, while the session is open.
+    pub seats: Option<String>,
+    pub mine: Option<EnrolmentStatus>,
+    /// Set while waiting: 1-based position on the waitlist.
+    pub waitlist_position: Option<u64>,
+    /// The one action offered, or why there is none.
+    pub action: Result<Action, String>,
 }
 
-/// « Se désinscrire » and « Quitter la liste d'attente ».
-#[server(prefix = "/api", endpoint = "desinscription")]
-pub async fn withdraw(session_id: i32) -> Result<String, AppError> {
+/// What an action answers: a sentence for the officer and their place afterwards.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionDone {
+    pub message: String,
+    pub place: PlaceState,
+}
+
+/// The four buttons of a session page. The server decides what actually happens: « S'inscrire »
+/// may end on the waitlist if the last seat went meanwhile.
+#[server(prefix = "/api", endpoint = "place")]
+pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError> {
     let me = auth::require_officer()?;
-    let out = service::withdraw(&auth::db()?, me.id, session_id, chrono::Utc::now()).await?;
-    Ok(if out.was_waitlisted {
-        "Vous avez quitté la liste d'attente.".to_owned()
-    } else if out.late {
-        "Votre désinscription est enregistrée comme désistement tardif ; la MiRVOG en est informée."
-            .to_owned()
-    } else {
-        "Votre désinscription est enregistrée.".to_owned()
-    })
+    let db = auth::db()?;
+    let now = chrono::Utc::now();
+    let message = match action {
+        Action::Enrol | Action::JoinWaitlist => {
+            match service::enrol(&db, me.id, session_id, now).await? {
+                service::Enrolled::Confirmed => "Votre inscription est confirmée.".to_owned(),
+                service::Enrolled::Waitlisted { position } => format!(
+                    "La session est complète : vous êtes inscrit sur la liste d'attente, en position {position}."
+                ),
+            }
+        }
+        Action::Withdraw | Action::LeaveWaitlist => {
+            let out = service::withdraw(&db, me.id, session_id, now).await?;
+            if out.was_waitlisted {
+                "Vous avez quitté la liste d'attente.".to_owned()
+            } else if out.late {
+                "Votre désinscription est enregistrée comme désistement tardif ; la MiRVOG en est informée."
+                    .to_owned()
+            } else {
+                "Votre désinscription est enregistrée.".to_owned()
+            }
+        }
+    };
+    let place = service::place_state(&db, &me, session_id, now).await?;
+    Ok(ActionDone { message, place })
 }
 
 #[cfg(all(test, feature = "ssr"))]

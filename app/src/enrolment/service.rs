@@ -16,7 +16,7 @@
 //! Lock order, to stay free of deadlocks on PostgreSQL: officer row → own enrolment row →
 //! session row → promoted officer's enrolment row.
 
-use super::Action;
+use super::{Action, PlaceState};
 use crate::{
     dates,
     entities::{enrolment, session, training, user},
@@ -79,6 +79,38 @@ pub fn available_action(
     } else {
         Ok(Action::JoinWaitlist)
     }
+}
+
+/// The viewer's place in a session, as the session page shows it.
+pub async fn place_state<C: ConnectionTrait>(
+    db: &C,
+    viewer: &user::Model,
+    session_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<PlaceState> {
+    let s = visible_session(db, session_id).await?;
+    let mine = own_enrolment(db, s.id, viewer.id).await?;
+    let rank = mine
+        .as_ref()
+        .filter(|e| e.status == EnrolmentStatus::ListeAttente)
+        .and_then(|e| e.waitlist_rank);
+    let waitlist_position = match rank {
+        Some(rank) => Some(waitlist_position(db, s.id, rank).await?),
+        None => None,
+    };
+    let action = if viewer.role == Role::Officer {
+        available_action(&s, mine.as_ref(), now)
+    } else {
+        Err("Les inscriptions se font depuis l'espace de gestion.".to_owned())
+    };
+    Ok(PlaceState {
+        session_id: s.id,
+        seats: (s.status == SessionStatus::Publiee && now < s.starts_at)
+            .then(|| crate::catalogue::seats_label(s.capacity, s.seats_taken)),
+        mine: mine.map(|e| e.status),
+        waitlist_position,
+        action,
+    })
 }
 
 /// Checks that self-service enrolment is open on this session (§3.5, §3.4 last sentence).

@@ -464,3 +464,16 @@ async fn race_on_postgres() {
         race(db).await;
     }
 }
+
+#[test]
+fn action_codes_are_their_serde_names() {
+    for action in [
+        Action::Enrol,
+        Action::JoinWaitlist,
+        Action::Withdraw,
+        Action::LeaveWaitlist,
+    ] {
+        let json = serde_json::to_string(&action).unwrap();
+        assert_eq!(json, format!("\"{}\"", action.code()));
+    }
+}

@@ -5,7 +5,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::Form, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// `/formations`: upcoming published sessions grouped by training, with filters that work as a
 /// plain GET form.
@@ -52,12 +52,12 @@ fn FilterForm(
     months: Vec<Choice>,
 ) -> impl IntoView {
     view! {
-        <Form method="GET" action="/formations" attr:class="cas-filters">
+        <form method="get" action="/formations" class="cas-filters">
             <Select name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
             <Select name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
             <Select name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
             <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
-        </Form>
+        </form>
     }
 }
 

@@ -2,7 +2,6 @@
 
 pub mod catalogue;
 pub mod dashboard;
-pub mod home;
 pub mod login;
 pub mod my_trainings;
 pub mod session;

@@ -1,6 +1,6 @@
 use crate::{
     catalogue::{SessionPage, get_session_page},
-    enrolment::{Action, Enrol, Withdraw},
+    enrolment::{Act, Action, PlaceState},
     error::AppError,
     layout::{ErrorAlert, ErrorView, Loading, SuccessAlert},
 };
@@ -8,37 +8,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// `/sessions/{id}`: the session and its one action. The action is a form posted to a server
-/// function: without wasm the browser posts it and comes back to this page; once hydrated it is
-/// sent in place and the page refreshes its data.
+/// `/sessions/{id}`: the session, and the officer's place in it with its one action.
 #[component]
 pub fn SessionPageView() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i32>().ok());
-    let enrol = ServerAction::<Enrol>::new();
-    let withdraw = ServerAction::<Withdraw>::new();
-    let page = Resource::new(
-        move || (id(), enrol.version().get(), withdraw.version().get()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_session_page(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    let outcome = move || {
-        let result = enrol.value().get().or_else(|| withdraw.value().get());
-        result.map(|r| match r {
-            Ok(message) => view! { <SuccessAlert message/> }.into_any(),
-            Err(error) => view! { <ErrorAlert error/> }.into_any(),
-        })
-    };
-
+    let page = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_session_page(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <Details p outcome enrol withdraw/> }.into_any(),
+                    Ok(p) => view! { <Details p/> }.into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -47,12 +32,7 @@ pub fn SessionPageView() -> impl IntoView {
 }
 
 #[component]
-fn Details(
-    p: SessionPage,
-    outcome: impl Fn() -> Option<AnyView> + Send + Sync + 'static,
-    enrol: ServerAction<Enrol>,
-    withdraw: ServerAction<Withdraw>,
-) -> impl IntoView {
+fn Details(p: SessionPage) -> impl IntoView {
     let visio = p.visio_url.clone().map(|url| {
         let href = url.clone();
         view! {
@@ -63,12 +43,6 @@ fn Details(
         .session_state
         .clone()
         .map(|s| view! { <p class="fr-badge fr-badge--error">{s}</p> });
-    let mine = p.mine.map(
-        |m| view! { <p class="cas-mine">"Votre situation : " <strong>{m.label()}</strong></p> },
-    );
-    let position = p.waitlist_position.map(|n| {
-        view! { <p class="cas-position">{format!("Position sur la liste d'attente : {n}")}</p> }
-    });
     view! {
         <Title text=p.title.clone()/>
         <p class="cas-back"><a class="fr-link" href="/formations">"← Toutes les formations"</a></p>
@@ -84,48 +58,71 @@ fn Details(
             <li>"Lieu : " {p.place.clone()}</li>
             {visio}
             <li>"Intervenant : " {p.trainer.clone()}</li>
-            {p.seats.clone().map(|seats| view! { <li>"Places : " {seats}</li> })}
             <li>"Inscriptions jusqu'au " {p.enrolment_deadline.clone()}</li>
             <li>"Désinscription sans frais jusqu'au " {p.cancellation_deadline.clone()}</li>
         </ul>
-        <div class="cas-action">
-            {outcome}
-            {mine}
-            {position}
-            <ActionButton id=p.id action=p.action.clone() enrol withdraw/>
-        </div>
+        <MyPlace initial=p.my_place/>
         <h2 class="fr-h5">"Présentation"</h2>
         <p class="cas-description">{p.description}</p>
     }
 }
 
+/// The interactive part of the page (an island: the only code of this page sent as wasm).
+/// The action is a form posted to a server function: without wasm the browser posts it and
+/// comes back to this page; once hydrated it is sent in place and the block shows the answer.
+#[island]
+fn MyPlace(initial: PlaceState) -> impl IntoView {
+    let act = ServerAction::<Act>::new();
+    let place = RwSignal::new(initial);
+    // A success only ever arrives in the browser (without wasm the page is simply reloaded).
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = act.value().get() {
+            place.set(done.place);
+        }
+    });
+    let outcome = move || {
+        act.value().get().map(|r| match r {
+            Ok(done) => view! { <SuccessAlert message=done.message/> }.into_any(),
+            Err(error) => view! { <ErrorAlert error/> }.into_any(),
+        })
+    };
+    view! {
+        <div class="cas-action">
+            {outcome}
+            {move || {
+                let p = place.get();
+                let seats = p.seats.clone().map(|s| view! { <p class="cas-seats">"Places : " {s}</p> });
+                let mine = p.mine.map(|m| view! { <p class="cas-mine">"Votre situation : " <strong>{m.label()}</strong></p> });
+                let position = p.waitlist_position.map(|n| {
+                    view! { <p class="cas-position">{format!("Position sur la liste d'attente : {n}")}</p> }
+                });
+                view! {
+                    {seats}
+                    {mine}
+                    {position}
+                    <ActionButton id=p.session_id action=p.action act/>
+                }
+            }}
+        </div>
+    }
+}
+
 #[component]
-fn ActionButton(
-    id: i32,
-    action: Result<Action, String>,
-    enrol: ServerAction<Enrol>,
-    withdraw: ServerAction<Withdraw>,
-) -> impl IntoView {
+fn ActionButton(id: i32, action: Result<Action, String>, act: ServerAction<Act>) -> impl IntoView {
     let action = match action {
         Ok(a) => a,
         Err(reason) => return view! { <p class="cas-note">{reason}</p> }.into_any(),
     };
-    let label = action.label();
     let class = match action {
         Action::Enrol | Action::JoinWaitlist => "fr-btn",
         Action::Withdraw | Action::LeaveWaitlist => "fr-btn fr-btn--secondary",
     };
-    let pending = move || enrol.pending().get() || withdraw.pending().get();
-    let fields = view! {
-        <input type="hidden" name="session_id" value=id/>
-        <button type="submit" class=class disabled=pending>{label}</button>
-    };
-    match action {
-        Action::Enrol | Action::JoinWaitlist => {
-            view! { <ActionForm action=enrol>{fields}</ActionForm> }.into_any()
-        }
-        Action::Withdraw | Action::LeaveWaitlist => {
-            view! { <ActionForm action=withdraw>{fields}</ActionForm> }.into_any()
-        }
+    view! {
+        <ActionForm action=act>
+            <input type="hidden" name="session_id" value=id/>
+            <input type="hidden" name="action" value=action.code()/>
+            <button type="submit" class=class disabled=move || act.pending().get()>{action.label()}</button>
+        </ActionForm>
     }
+    .into_any()
 }

@@ -206,8 +206,8 @@ async fn officers_get_403_on_staff_pages_and_functions() {
     );
     let res = app
         .send(form_request(
-            "/api/inscription",
-            "session_id=1",
+            "/api/place",
+            "session_id=1&action=Enrol",
             Some(&staff),
         ))
         .await;
@@ -227,8 +227,8 @@ async fn an_officer_enrols_through_the_server_function() {
 
     let res = app
         .send(form_request(
-            "/api/inscription",
-            &format!("session_id={s}"),
+            "/api/place",
+            &format!("session_id={s}&action=Enrol"),
             Some(&cookie),
         ))
         .await;
@@ -236,8 +236,8 @@ async fn an_officer_enrols_through_the_server_function() {
     assert!(body_text(res).await.contains("inscription est confirmée"));
     let res = app
         .send(form_request(
-            "/api/inscription",
-            &format!("session_id={s}"),
+            "/api/place",
+            &format!("session_id={s}&action=Enrol"),
             Some(&cookie),
         ))
         .await;
@@ -271,11 +271,11 @@ async fn without_javascript_the_form_post_comes_back_to_the_page() {
     let page = format!("http://cassiopee.test/sessions/{s}");
     // What a browser without wasm sends when the « S'inscrire » form is submitted.
     let submit = || {
-        post("/api/inscription")
+        post("/api/place")
             .header(header::ACCEPT, "text/html")
             .header(header::REFERER, &page)
             .header(header::COOKIE, &cookie)
-            .body(Body::from(format!("session_id={s}")))
+            .body(Body::from(format!("session_id={s}&action=Enrol")))
             .unwrap()
     };
     let res = app.send(submit()).await;
@@ -291,17 +291,17 @@ async fn without_javascript_the_form_post_comes_back_to_the_page() {
 #[tokio::test]
 async fn cross_origin_writes_are_refused() {
     let app = test_app().await;
-    let req = HttpRequest::post("/api/inscription")
+    let req = HttpRequest::post("/api/place")
         .header(header::HOST, "cassiopee.test")
         .header(header::ORIGIN, "https://evil.example")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("session_id=1"))
+        .body(Body::from("session_id=1&action=Enrol"))
         .unwrap();
     assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);
-    let req = HttpRequest::post("/api/inscription")
+    let req = HttpRequest::post("/api/place")
         .header(header::HOST, "cassiopee.test")
         .header("sec-fetch-site", "cross-site")
-        .body(Body::from("session_id=1"))
+        .body(Body::from("session_id=1&action=Enrol"))
         .unwrap();
     assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);
 }
