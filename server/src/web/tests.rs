@@ -285,7 +285,12 @@ async fn without_javascript_the_form_post_comes_back_to_the_page() {
     // A refusal comes back in the URL, for the page to show.
     let res = app.send(submit()).await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    assert!(location(&res).contains("__err="), "{}", location(&res));
+    let back = location(&res);
+    assert!(back.contains("__err="), "{back}");
+    // …and the page shows it, rendered by the server.
+    let path = back.trim_start_matches("http://cassiopee.test");
+    let html = body_text(app.send(get(path, Some(&cookie))).await).await;
+    assert!(html.contains("Vous êtes déjà inscrit à cette session."));
 }
 
 #[tokio::test]
