@@ -225,22 +225,22 @@ async fn an_officer_enrols_through_the_server_function() {
     let s = open_session(&app.db).await;
     let cookie = app.login("officier@test.demo", None).await;
 
-    let res = app
-        .send(form_request(
+    let enrol = || {
+        form_request(
             "/api/place",
             &format!("session_id={s}&action=Enrol"),
             Some(&cookie),
-        ))
-        .await;
+        )
+    };
+    let res = app.send(enrol()).await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(body_text(res).await.contains("inscription est confirmée"));
-    let res = app
-        .send(form_request(
-            "/api/place",
-            &format!("session_id={s}&action=Enrol"),
-            Some(&cookie),
-        ))
-        .await;
+    let json = body_text(res).await;
+    assert!(json.contains("inscription est confirmée"), "{json}");
+    assert!(
+        json.contains("\"action\":{\"Ok\":\"Withdraw\"}"),
+        "the answer offers the withdrawal: {json}"
+    );
+    let res = app.send(enrol()).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body_text(res).await.contains("déjà inscrit"));
 
