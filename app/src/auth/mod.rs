@@ -29,7 +29,17 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// `next` or to the role's home page. Posted by a plain HTML form, so it works without wasm.
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    let user = service::check_credentials(&email, password).await?;
+    let user = match service::check_credentials(&email, password).await {
+        Ok(user) => user,
+        Err(error) => {
+            // A form post goes back to the form with the error *and* what was typed (the
+            // password aside); other clients just get the error.
+            if service::is_form_post() {
+                leptos_axum::redirect(&service::login_retry_url(&email, next.as_deref(), &error));
+            }
+            return Err(error);
+        }
+    };
     service::start_session(&user).await?;
     leptos_axum::redirect(&service::landing_page(user.role, next.as_deref()));
     Ok(())

@@ -137,6 +137,38 @@ fn session_error(e: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
+/// Whether the current request is a plain HTML form post (a browser without wasm), which
+/// expects a redirect rather than data.
+pub fn is_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)?
+                .to_str()
+                .ok()
+                .map(str::to_owned)
+        })
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The login page again after a refused attempt: the typed email and the target kept, the error
+/// encoded the way server functions pass errors to pages rendered without wasm.
+pub fn login_retry_url(email: &str, next: Option<&str>, error: &AppError) -> String {
+    use leptos::server_fn::{ServerFn, error::ServerFnUrlError};
+    let base = "http://cassiopee.invalid/connexion";
+    let Ok(mut url) = url::Url::parse(base) else {
+        return "/connexion".to_owned();
+    };
+    url.query_pairs_mut()
+        .append_pair("email", email.trim())
+        .append_pair("next", next.unwrap_or(""));
+    match ServerFnUrlError::new(super::Login::PATH, error.clone()).to_url(url.as_str()) {
+        Ok(full) => format!("{}?{}", full.path(), full.query().unwrap_or_default()),
+        Err(_) => "/connexion".to_owned(),
+    }
+}
+
 /// Where a user goes after login: the page they asked for, if it is a local path they may
 /// open, else their role's home.
 pub fn landing_page(role: Role, next: Option<&str>) -> String {

@@ -11,6 +11,8 @@ pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    // After a refused attempt the server sends the typed address back.
+    let email = move || query.read().get("email").unwrap_or_default();
     let user = expect_context::<UserResource>();
     let error = move || {
         login
@@ -39,7 +41,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input type="hidden" name="next" value=next/>
                     <div class="fr-input-group">
                         <label class="fr-label" for="email">"Adresse électronique"</label>
-                        <input class="fr-input" type="email" id="email" name="email" autocomplete="username" required/>
+                        <input class="fr-input" type="email" id="email" name="email" autocomplete="username" required value=email/>
                     </div>
                     <div class="fr-input-group">
                         <label class="fr-label" for="password">"Mot de passe"</label>

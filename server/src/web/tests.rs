@@ -177,11 +177,42 @@ async fn wrong_password_is_refused_in_french() {
         ))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.headers().get(header::LOCATION).is_none());
     assert!(
         body_text(res)
             .await
             .contains("Adresse électronique ou mot de passe incorrect")
     );
+}
+
+#[tokio::test]
+async fn a_refused_login_keeps_the_typed_address() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    let req = post("/api/connexion")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::REFERER,
+            "http://cassiopee.test/connexion?next=/mes-formations",
+        )
+        .body(Body::from(
+            "email=officier@test.demo&password=faux&next=/mes-formations",
+        ))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = location(&res);
+    assert!(
+        back.starts_with("/connexion?email=officier%40test.demo&next=%2Fmes-formations&__path="),
+        "{back}"
+    );
+    let html = body_text(app.send(get(&back, None)).await).await;
+    assert!(html.contains("Adresse électronique ou mot de passe incorrect."));
+    assert!(
+        html.contains(r#"value="officier@test.demo""#),
+        "the address is typed back in"
+    );
+    assert!(html.contains(r#"name="next" value="/mes-formations""#));
 }
 
 #[tokio::test]
