@@ -95,8 +95,10 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
                 .uri()
                 .path_and_query()
                 .map_or(path.clone(), |pq| pq.to_string());
-            let next_param: String = form_urlencoded(&target);
-            Redirect::to(&format!("/connexion?next={next_param}")).into_response()
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", &target)
+                .finish();
+            Redirect::to(&format!("/connexion?{query}")).into_response()
         }
         PageAccess::Forbidden => {
             let mut res = next.run(req).await;
@@ -128,20 +130,6 @@ async fn error_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
-}
-
-/// Percent-encodes a local path for a query parameter.
-fn form_urlencoded(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Leptos server functions have no CSRF protection of their own: refuse state-changing

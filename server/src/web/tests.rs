@@ -126,7 +126,7 @@ async fn anonymous_visitors_are_sent_to_login() {
     let app = test_app().await;
     let res = app.send(get("/mes-formations", None)).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/connexion?next=/mes-formations");
+    assert_eq!(location(&res), "/connexion?next=%2Fmes-formations");
     let res = app.send(get("/connexion", None)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let html = body_text(res).await;
