@@ -293,6 +293,48 @@ async fn an_officer_enrols_through_the_server_function() {
     );
 }
 
+/// §3.8: the place an officer acts on is always their own — the server functions take no
+/// officer id, so another officer's request cannot touch it.
+#[tokio::test]
+async fn an_officer_cannot_change_another_officers_place() {
+    let app = test_app().await;
+    app.user("a@test.demo", Role::Officer).await;
+    app.user("b@test.demo", Role::Officer).await;
+    let s = open_session(&app.db).await;
+    let a = app.login("a@test.demo", None).await;
+    let b = app.login("b@test.demo", None).await;
+    let form = |action: &str| format!("session_id={s}&action={action}");
+    let res = app
+        .send(form_request("/api/place", &form("Enrol"), Some(&a)))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let res = app
+        .send(form_request("/api/place", &form("Withdraw"), Some(&b)))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body_text(res)
+            .await
+            .contains("Vous n'êtes pas inscrit à cette session.")
+    );
+    let mine = body_text(
+        app.send(form_request("/api/mes-formations", "", Some(&b)))
+            .await,
+    )
+    .await;
+    assert!(
+        !mine.contains(&format!("\"session_id\":{s}")),
+        "B holds nothing: {mine}"
+    );
+    let theirs = body_text(
+        app.send(form_request("/api/mes-formations", "", Some(&a)))
+            .await,
+    )
+    .await;
+    assert!(theirs.contains(&format!("\"session_id\":{s}")) && theirs.contains("Inscrit"));
+}
+
 #[tokio::test]
 async fn without_javascript_the_form_post_comes_back_to_the_page() {
     let app = test_app().await;
