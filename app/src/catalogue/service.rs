@@ -3,7 +3,7 @@
 use super::{Catalogue, Choice, Filters, SessionCard, SessionPage, TrainingGroup, seats_label};
 use crate::{
     dates,
-    enrolment::service::{enrolment_open, place_state},
+    enrolment::service::{enrolment_open, place_in},
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
     model::{EnrolmentStatus, SessionStatus, TrainingFormat},
@@ -166,7 +166,7 @@ pub async fn session_page<C: ConnectionTrait>(
     if s.status == SessionStatus::Brouillon && !viewer.role.is_staff() {
         return Err(AppError::NotFound);
     }
-    let my_place = place_state(db, viewer, s.id, now).await?;
+    let my_place = place_in(db, viewer, &s, now).await?;
     let session_state = match s.status {
         SessionStatus::Annulee => Some("Session annulée".to_owned()),
         SessionStatus::Terminee => Some("Session terminée".to_owned()),

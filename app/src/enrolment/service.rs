@@ -81,7 +81,7 @@ pub fn available_action(
     }
 }
 
-/// The viewer's place in a session, as the session page shows it.
+/// The viewer's place in a session, read afresh (after an action).
 pub async fn place_state<C: ConnectionTrait>(
     db: &C,
     viewer: &user::Model,
@@ -89,6 +89,16 @@ pub async fn place_state<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<PlaceState> {
     let s = visible_session(db, session_id).await?;
+    place_in(db, viewer, &s, now).await
+}
+
+/// The viewer's place in a session already loaded, as the session page shows it.
+pub async fn place_in<C: ConnectionTrait>(
+    db: &C,
+    viewer: &user::Model,
+    s: &session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<PlaceState> {
     let mine = own_enrolment(db, s.id, viewer.id).await?;
     let rank = mine
         .as_ref()
@@ -99,7 +109,7 @@ pub async fn place_state<C: ConnectionTrait>(
         None => None,
     };
     let action = if viewer.role == Role::Officer {
-        available_action(&s, mine.as_ref(), now)
+        available_action(s, mine.as_ref(), now)
     } else {
         Err("Les inscriptions se font depuis l'espace de gestion.".to_owned())
     };

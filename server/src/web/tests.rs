@@ -335,6 +335,40 @@ async fn an_officer_cannot_change_another_officers_place() {
     assert!(theirs.contains(&format!("\"session_id\":{s}")) && theirs.contains("Inscrit"));
 }
 
+/// Drafts exist for staff only: an officer gets « Page introuvable » (404).
+#[tokio::test]
+async fn drafts_are_shown_to_staff_only() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    app.user("gestion@test.demo", Role::Staff).await;
+    let s = open_session(&app.db).await;
+    let mut draft: app::entities::session::ActiveModel =
+        app::entities::session::Entity::find_by_id(s)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    draft.status = Set(app::model::SessionStatus::Brouillon);
+    draft.update(&app.db).await.unwrap();
+
+    let staff = app.login("gestion@test.demo", None).await;
+    let res = app.send(get(&format!("/sessions/{s}"), Some(&staff))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        body_text(res)
+            .await
+            .contains("Brouillon (non visible des officiers)")
+    );
+    let officer = app.login("officier@test.demo", None).await;
+    let res = app
+        .send(get(&format!("/sessions/{s}"), Some(&officer)))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(res).await.contains("Page introuvable"));
+}
+
 #[tokio::test]
 async fn without_javascript_the_form_post_comes_back_to_the_page() {
     let app = test_app().await;
