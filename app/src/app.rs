@@ -4,8 +4,17 @@ use crate::{
     auth::{CurrentUser, get_current_user},
     layout::{Footer, Header, NotFound},
     pages::{
-        catalogue::CataloguePage, dashboard::DashboardPage, login::LoginPage,
-        my_trainings::MyTrainingsPage, session::SessionPageView,
+        catalogue::CataloguePage,
+        dashboard::DashboardPage,
+        login::LoginPage,
+        my_trainings::MyTrainingsPage,
+        session::SessionPageView,
+        staff::{
+            planning::PlanningPage,
+            session::{CancelSessionPage, StaffSessionPage},
+            session_form::SessionFormPage,
+            trainings::{TrainingEditPage, TrainingsPage},
+        },
     },
 };
 use leptos::prelude::*;
@@ -55,12 +64,21 @@ pub fn App() -> impl IntoView {
             <main id="contenu" class="fr-container fr-py-4w" role="main">
                 // Async: each page is rendered whole before it is sent, so that it reads completely
                 // without wasm (no streamed fragments to patch in) and its <title> is in the head.
+                <crate::flash::FlashMessage/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
                     <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/formations") view=TrainingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/formations/nouvelle") view=TrainingEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/formations/:id") view=TrainingEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions") view=PlanningPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions/nouvelle") view=SessionFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions/:id") view=StaffSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions/:id/modifier") view=SessionFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions/:id/annuler") view=CancelSessionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -2,7 +2,7 @@
 //! on the server only: the browser receives ready-made text, which keeps time-zone data out of
 //! the wasm bundle and server and client renders identical.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::{Europe::Paris, Tz};
 
 const WEEKDAYS: [&str; 7] = [
@@ -75,6 +75,36 @@ pub fn month_label(year: i32, month: u32) -> String {
 pub fn month_code(at: DateTime<Utc>) -> String {
     let p = paris(at);
     format!("{:04}-{:02}", p.year(), p.month())
+}
+
+/// The instant of a Paris wall-clock time; `None` for a time skipped by the spring change. An
+/// hour repeated in autumn is taken at its first occurrence.
+pub fn from_paris(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    Paris
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// 23:59 Paris time on that day: a deadline given as a date lasts the whole day.
+pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let last = NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default();
+    from_paris(date, last).unwrap_or_else(|| date.and_time(last).and_utc())
+}
+
+/// The Paris date and time of an instant, as date and time inputs expect them.
+pub fn input_date(at: DateTime<Utc>) -> String {
+    paris(at).format("%Y-%m-%d").to_string()
+}
+
+pub fn input_time(at: DateTime<Utc>) -> String {
+    paris(at).format("%H:%M").to_string()
+}
+
+/// The Paris calendar day of an instant.
+pub fn paris_date(at: DateTime<Utc>) -> NaiveDate {
+    paris(at).date_naive()
 }
 
 fn day_number(d: u32) -> String {

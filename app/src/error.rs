@@ -18,8 +18,11 @@ pub enum AppError {
     Forbidden,
     /// The record does not exist or is not visible to this user.
     NotFound,
-    /// A business rule or an input check refused the request; the text says why, in French.
+    /// A business rule refused the request; the text says why, in French.
     Refused(String),
+    /// A form had bad fields: a French message per field, and what was typed so that the form
+    /// can be shown again as it was (also after a round trip without script).
+    Invalid(FormErrors),
     /// Anything else; details are in the server log.
     Internal,
 }
@@ -35,7 +38,7 @@ impl AppError {
             AppError::NotLoggedIn => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Refused(_) => 422,
+            AppError::Refused(_) | AppError::Invalid(_) => 422,
             AppError::Internal => 500,
         }
     }
@@ -48,6 +51,10 @@ impl fmt::Display for AppError {
             AppError::Forbidden => f.write_str("Accès refusé : cette page est réservée aux gestionnaires."),
             AppError::NotFound => f.write_str("Cette page ou cet élément n'existe pas."),
             AppError::Refused(msg) => f.write_str(msg),
+            AppError::Invalid(errors) => match errors.fields.as_slice() {
+                [(_, only)] => write!(f, "Le formulaire contient une erreur : {only}"),
+                _ => f.write_str("Le formulaire contient des erreurs : corrigez les champs signalés."),
+            },
             AppError::Internal => f.write_str(
                 "Une erreur technique est survenue. Réessayez dans un instant ; si elle persiste, contactez la MiRVOG.",
             ),
@@ -56,6 +63,33 @@ impl fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+/// The fields of a form that were refused, with what was typed in every field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormErrors {
+    /// (field name, French message), in the order of the form.
+    pub fields: Vec<(String, String)>,
+    /// (field name, value as typed), passwords never included.
+    pub values: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    /// The message for one field, if it was refused.
+    pub fn message(&self, field: &str) -> Option<String> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, msg)| msg.clone())
+    }
+
+    /// What was typed in one field.
+    pub fn value(&self, field: &str) -> Option<String> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, v)| v.clone())
+    }
+}
 
 #[cfg(any(feature = "ssr", feature = "hydrate"))]
 impl FromServerFnError for AppError {

@@ -50,7 +50,12 @@ pub fn Header() -> impl IntoView {
 fn Navigation(user: CurrentUser) -> impl IntoView {
     let location = use_location();
     let links: Vec<(&'static str, &'static str)> = if user.role.is_staff() {
-        vec![("/gestion", "Gestion"), ("/formations", "Catalogue")]
+        vec![
+            ("/gestion", "Tableau de bord"),
+            ("/gestion/sessions", "Sessions"),
+            ("/gestion/formations", "Formations"),
+            ("/formations", "Catalogue"),
+        ]
     } else {
         vec![
             ("/formations", "Formations"),
@@ -62,7 +67,9 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
         .map(|(href, label)| {
             let current = move || {
                 let path = location.pathname.get();
-                (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
+                // `/gestion` is the dashboard only; its sub-pages have their own links.
+                let under = href != "/gestion" && path.starts_with(&format!("{href}/"));
+                (path == href || under).then_some("page")
             };
             view! {
                 <li class="cas-nav__item">

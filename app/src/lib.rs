@@ -19,6 +19,12 @@ pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod dates;
 pub mod enrolment;
+pub mod flash;
+pub mod forms;
+pub mod journal;
+pub mod planning;
+pub mod roster;
+pub mod trainings;
 
 pub mod app;
 pub mod auth;

@@ -115,6 +115,33 @@ impl SessionStatus {
             SessionStatus::Terminee => "Terminée",
         }
     }
+
+    /// The value of the planning's status filter (the stored value).
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionStatus::Brouillon => "brouillon",
+            SessionStatus::Publiee => "publiee",
+            SessionStatus::Annulee => "annulee",
+            SessionStatus::Terminee => "terminee",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SessionStatus> {
+        use SessionStatus::*;
+        [Brouillon, Publiee, Annulee, Terminee]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
+    /// The DSFR badge variant of the status.
+    pub fn badge(self) -> &'static str {
+        match self {
+            SessionStatus::Brouillon => "fr-badge--new",
+            SessionStatus::Publiee => "fr-badge--success",
+            SessionStatus::Annulee => "fr-badge--error",
+            SessionStatus::Terminee => "fr-badge--info",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

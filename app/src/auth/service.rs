@@ -71,7 +71,7 @@ pub fn db() -> AppResult<DatabaseConnection> {
     })
 }
 
-fn session() -> AppResult<Session> {
+pub(crate) fn session() -> AppResult<Session> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Session>().cloned())
         .ok_or_else(|| {
@@ -132,7 +132,7 @@ pub async fn end_session() -> AppResult<()> {
     session()?.flush().await.map_err(session_error)
 }
 
-fn session_error(e: tower_sessions::session::Error) -> AppError {
+pub(crate) fn session_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "web session store");
     AppError::Internal
 }

@@ -1,16 +1,12 @@
 use super::{Dashboard, UpcomingSession};
 use crate::{
     dates,
-    entities::{enrolment, session, training},
+    entities::{session, training},
     error::AppResult,
     model::{EnrolmentStatus, SessionStatus},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait},
-};
-use std::collections::HashMap;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// How many upcoming sessions the dashboard lists.
 const NEXT_SESSIONS: u64 = 20;
@@ -25,29 +21,29 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
         .all(db)
         .await?;
     let ids: Vec<i32> = rows.iter().map(|(s, _)| s.id).collect();
-    let waiting: HashMap<i32, i64> = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::SessionId)
-        .column_as(Expr::col(enrolment::Column::Id).count(), "n")
-        .filter(enrolment::Column::SessionId.is_in(ids))
-        .filter(enrolment::Column::Status.eq(EnrolmentStatus::ListeAttente))
-        .group_by(enrolment::Column::SessionId)
-        .into_tuple::<(i32, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let waiting =
+        crate::enrolment::service::count_by_session(db, &ids, EnrolmentStatus::ListeAttente)
+            .await?;
+    let late =
+        crate::enrolment::service::count_by_session(db, &ids, EnrolmentStatus::DesistementTardif)
+            .await?;
 
     let upcoming = rows
         .into_iter()
         .map(|(s, t)| {
-            let waiting = u64::try_from(waiting.get(&s.id).copied().unwrap_or(0)).unwrap_or(0);
+            let waiting = waiting.get(&s.id).copied().unwrap_or(0);
+            let late = late.get(&s.id).copied().unwrap_or(0);
             let mut alerts = Vec::new();
             if s.status == SessionStatus::Publiee && s.seats_taken < s.min_participants {
                 alerts.push(format!("Sous le minimum ({})", s.min_participants));
             }
             if waiting > 0 && s.seats_taken < s.capacity {
                 alerts.push("Places libres avec liste d'attente".to_owned());
+            }
+            match late {
+                0 => {}
+                1 => alerts.push("1 désistement tardif".to_owned()),
+                n => alerts.push(format!("{n} désistements tardifs")),
             }
             UpcomingSession {
                 id: s.id,
@@ -56,11 +52,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
                 status: s.status.label().to_owned(),
                 confirmed: s.seats_taken,
                 capacity: s.capacity,
-                fill_percent: if s.capacity > 0 {
-                    s.seats_taken * 100 / s.capacity
-                } else {
-                    0
-                },
+                fill_percent: crate::planning::service::fill_percent(s.seats_taken, s.capacity),
                 waiting,
                 alerts,
             }

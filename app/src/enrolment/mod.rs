@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 pub mod history;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod staff;
 
 /// What an officer may do on a session page right now. The page shows exactly this action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,5 +123,7 @@ pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError
     Ok(ActionDone { message, place })
 }
 
+#[cfg(all(test, feature = "ssr"))]
+mod staff_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

@@ -31,6 +31,7 @@ use sea_orm::{
     QuerySelect, TransactionSession, TransactionTrait,
     sea_query::{Expr, ExprTrait},
 };
+use std::collections::HashMap;
 
 /// Result of [`enrol`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,7 +59,7 @@ pub const SEAT_HOLDING: [EnrolmentStatus; 4] = [
     EnrolmentStatus::Excuse,
 ];
 
-const LIVE: [EnrolmentStatus; 2] = [EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente];
+pub const LIVE: [EnrolmentStatus; 2] = [EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente];
 
 /// The one action the officer may take, or the French reason why none is possible.
 pub fn available_action(
@@ -271,7 +272,7 @@ pub async fn promote_waitlist<C: ConnectionTrait>(
 ) -> AppResult<Vec<i32>> {
     let mut promoted = Vec::new();
     loop {
-        let s = visible_session(txn, session_id).await?;
+        let s = any_session(txn, session_id).await?;
         if s.status != SessionStatus::Publiee || now >= s.starts_at {
             break;
         }
@@ -331,7 +332,7 @@ async fn claim_first_waiting<C: ConnectionTrait>(
 }
 
 /// Takes one seat if one is free; false when the session is full.
-async fn take_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<bool> {
+pub(super) async fn take_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<bool> {
     let res = session::Entity::update_many()
         .col_expr(
             session::Column::SeatsTaken,
@@ -344,7 +345,7 @@ async fn take_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<bo
     Ok(res.rows_affected == 1)
 }
 
-async fn release_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<()> {
+pub(super) async fn release_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<()> {
     session::Entity::update_many()
         .col_expr(
             session::Column::SeatsTaken,
@@ -359,7 +360,10 @@ async fn release_seat<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult
 
 /// Hands out the next rank of the session's waitlist. The update locks the session row, so the
 /// value read back is this transaction's own.
-async fn next_waitlist_rank<C: ConnectionTrait>(txn: &C, session_id: i32) -> AppResult<i64> {
+pub(super) async fn next_waitlist_rank<C: ConnectionTrait>(
+    txn: &C,
+    session_id: i32,
+) -> AppResult<i64> {
     session::Entity::update_many()
         .col_expr(
             session::Column::WaitlistSeq,
@@ -368,7 +372,7 @@ async fn next_waitlist_rank<C: ConnectionTrait>(txn: &C, session_id: i32) -> App
         .filter(session::Column::Id.eq(session_id))
         .exec(txn)
         .await?;
-    Ok(visible_session(txn, session_id).await?.waitlist_seq)
+    Ok(any_session(txn, session_id).await?.waitlist_seq)
 }
 
 /// 1-based position of a rank among the officers still waiting.
@@ -387,7 +391,7 @@ pub async fn waitlist_position<C: ConnectionTrait>(
 }
 
 /// Writes the officer's place: updates their earlier (cancelled) row or inserts the first one.
-async fn save_place<C: ConnectionTrait>(
+pub(super) async fn save_place<C: ConnectionTrait>(
     txn: &C,
     existing: Option<enrolment::Model>,
     session_id: i32,
@@ -395,9 +399,9 @@ async fn save_place<C: ConnectionTrait>(
     status: EnrolmentStatus,
     rank: Option<i64>,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<enrolment::Model> {
     let confirmed_at = (status == EnrolmentStatus::Inscrit).then_some(now);
-    match existing {
+    Ok(match existing {
         Some(e) => {
             let mut row: enrolment::ActiveModel = e.into();
             row.status = Set(status);
@@ -405,7 +409,7 @@ async fn save_place<C: ConnectionTrait>(
             row.confirmed_at = Set(confirmed_at);
             row.cancelled_at = Set(None);
             row.updated_at = Set(now);
-            row.update(txn).await?;
+            row.update(txn).await?
         }
         None => {
             enrolment::ActiveModel {
@@ -420,15 +424,17 @@ async fn save_place<C: ConnectionTrait>(
                 ..Default::default()
             }
             .insert(txn)
-            .await?;
+            .await?
         }
-    }
-    Ok(())
+    })
 }
 
 /// Locks the officer's user row for the rest of the transaction (PostgreSQL `FOR UPDATE`; on
 /// SQLite the immediate transaction already holds the write lock) and checks the role.
-async fn lock_officer<C: ConnectionTrait>(txn: &C, officer_id: i32) -> AppResult<user::Model> {
+pub(super) async fn lock_officer<C: ConnectionTrait>(
+    txn: &C,
+    officer_id: i32,
+) -> AppResult<user::Model> {
     let officer = user::Entity::find_by_id(officer_id)
         .lock_exclusive()
         .one(txn)
@@ -441,6 +447,14 @@ async fn lock_officer<C: ConnectionTrait>(txn: &C, officer_id: i32) -> AppResult
         ));
     }
     Ok(officer)
+}
+
+/// The session whatever its status (staff side).
+pub async fn any_session<C: ConnectionTrait>(db: &C, session_id: i32) -> AppResult<session::Model> {
+    session::Entity::find_by_id(session_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The session as an officer may see it: drafts do not exist for them (§2).
@@ -464,39 +478,85 @@ pub async fn own_enrolment<C: ConnectionTrait>(
         .await?)
 }
 
-/// §3.3: refuses a place in `s` if the officer holds a live place in another session of
-/// overlapping time (cancelled sessions aside). Waitlisted places count too, so that a later
-/// promotion can never create an overlap. The message names the other session.
-async fn check_no_overlap<C: ConnectionTrait>(
+/// Another live place of an officer (confirmed or waiting) in a session overlapping in time.
+pub struct Clash {
+    pub title: String,
+    pub dates: String,
+    pub waiting: bool,
+}
+
+/// §3.3: the officer's live place, if any, in another session overlapping `[starts, ends)`
+/// (cancelled sessions aside). Waitlisted places count too, so that a later promotion can never
+/// create an overlap.
+pub async fn find_clash<C: ConnectionTrait>(
     txn: &C,
     officer_id: i32,
-    s: &session::Model,
-) -> AppResult<()> {
+    session_id: i32,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> AppResult<Option<Clash>> {
     let clash = enrolment::Entity::find()
         .filter(enrolment::Column::OfficerId.eq(officer_id))
         .filter(enrolment::Column::Status.is_in(LIVE))
-        .filter(enrolment::Column::SessionId.ne(s.id))
+        .filter(enrolment::Column::SessionId.ne(session_id))
         .find_also_related(session::Entity)
         .filter(session::Column::Status.ne(SessionStatus::Annulee))
-        .filter(session::Column::StartsAt.lt(s.ends_at))
-        .filter(session::Column::EndsAt.gt(s.starts_at))
+        .filter(session::Column::StartsAt.lt(ends))
+        .filter(session::Column::EndsAt.gt(starts))
         .one(txn)
         .await?;
     let Some((other_enrolment, Some(other))) = clash else {
-        return Ok(());
+        return Ok(None);
     };
     let title = training::Entity::find_by_id(other.training_id)
         .one(txn)
         .await?
         .map(|t| t.title)
         .unwrap_or_default();
-    let place = if other_enrolment.status == EnrolmentStatus::ListeAttente {
+    Ok(Some(Clash {
+        title,
+        dates: dates::span(other.starts_at, other.ends_at),
+        waiting: other_enrolment.status == EnrolmentStatus::ListeAttente,
+    }))
+}
+
+/// §3.3 for the officer themself: the message names the other session.
+async fn check_no_overlap<C: ConnectionTrait>(
+    txn: &C,
+    officer_id: i32,
+    s: &session::Model,
+) -> AppResult<()> {
+    let Some(clash) = find_clash(txn, officer_id, s.id, s.starts_at, s.ends_at).await? else {
+        return Ok(());
+    };
+    let place = if clash.waiting {
         "êtes sur la liste d'attente de"
     } else {
         "êtes déjà inscrit à"
     };
     Err(AppError::Refused(format!(
-        "Impossible : vous {place} « {title} » ({}), qui a lieu en même temps.",
-        dates::span(other.starts_at, other.ends_at)
+        "Impossible : vous {place} « {} » ({}), qui a lieu en même temps.",
+        clash.title, clash.dates
     )))
+}
+
+/// Places of a status per session, for the sessions listed.
+pub async fn count_by_session<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    status: EnrolmentStatus,
+) -> AppResult<HashMap<i32, u64>> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::SessionId)
+        .column_as(Expr::col(enrolment::Column::Id).count(), "n")
+        .filter(enrolment::Column::SessionId.is_in(ids.to_vec()))
+        .filter(enrolment::Column::Status.eq(status))
+        .group_by(enrolment::Column::SessionId)
+        .into_tuple::<(i32, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
+        .collect())
 }

@@ -49,11 +49,11 @@ fn Row(s: UpcomingSession) -> impl IntoView {
     let alerts = s
         .alerts
         .into_iter()
-        .map(|a| view! { <span class="fr-badge fr-badge--sm fr-badge--warning">{a}</span> })
+        .map(|a| view! { <a class="fr-badge fr-badge--sm fr-badge--warning cas-alert-link" href=format!("/gestion/sessions/{}", s.id)>{a}</a> })
         .collect_view();
     view! {
         <tr>
-            <td><a href=format!("/sessions/{}", s.id)>{s.title}</a></td>
+            <td><a href=format!("/gestion/sessions/{}", s.id)>{s.title}</a></td>
             <td>{s.dates}</td>
             <td>{s.status}</td>
             <td>{format!("{} / {}", s.confirmed, s.capacity)}</td>

@@ -5,3 +5,4 @@ pub mod dashboard;
 pub mod login;
 pub mod my_trainings;
 pub mod session;
+pub mod staff;

@@ -5,7 +5,7 @@ use super::*;
 use app::model::Role;
 use axum::body::Body;
 use http::Request as HttpRequest;
-use sea_orm::{ConnectOptions, Database};
+use sea_orm::{ConnectOptions, Database, EntityTrait};
 use tower::ServiceExt;
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -433,4 +433,176 @@ async fn personal_pages_are_not_cached() {
         res.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
         "nosniff"
     );
+}
+
+/// Every staff and admin server function, with a body it accepts. A new staff function must be
+/// added here: `the_table_lists_every_staff_function` fails otherwise.
+const STAFF_FUNCTIONS: &[(&str, &str)] = &[
+    ("/api/tableau-de-bord", ""),
+    ("/api/gestion/formations", "archived=false"),
+    ("/api/gestion/formation", ""),
+    (
+        "/api/gestion/formation/enregistrer",
+        "title=T&description=&theme=Th&provider=P&format=hybride&duration_hours=7&default_capacity=10&fixed_cost=&seat_cost=",
+    ),
+    ("/api/gestion/formation/archiver", "id=1&archived=true"),
+    ("/api/gestion/sessions", "filters[period]=a-venir"),
+    ("/api/gestion/calendrier", ""),
+    ("/api/gestion/session/formulaire", ""),
+    (
+        "/api/gestion/session/enregistrer",
+        "training_id=1&start_date=2030-01-10&start_time=09:00&end_date=2030-01-10&end_time=17:00&location=Paris&visio_url=&capacity=10&min_participants=2&enrolment_deadline=&cancellation_deadline=&cost=&trainer=",
+    ),
+    ("/api/gestion/session/publier", "id=1"),
+    ("/api/gestion/session/annuler", "id=1"),
+    (
+        "/api/gestion/session/dupliquer",
+        "id=1&start_date=2030-02-01",
+    ),
+    ("/api/gestion/session", "id=1"),
+    ("/api/gestion/session/inscrire", "session_id=1&choix[2]=on"),
+    (
+        "/api/gestion/session/retirer",
+        "session_id=1&enrolment_id=1",
+    ),
+    (
+        "/api/gestion/session/liste-attente",
+        "session_id=1&enrolment_id=1&direction=haut",
+    ),
+    (
+        "/api/gestion/session/presence",
+        "session_id=1&presence[1]=present",
+    ),
+];
+
+/// Staff pages: officers get 403, anonymous visitors the login page.
+const STAFF_PAGES: &[&str] = &[
+    "/gestion",
+    "/gestion/formations",
+    "/gestion/formations/nouvelle",
+    "/gestion/formations/1",
+    "/gestion/sessions",
+    "/gestion/sessions?vue=calendrier",
+    "/gestion/sessions/nouvelle",
+    "/gestion/sessions/1",
+    "/gestion/sessions/1/modifier",
+    "/gestion/sessions/1/annuler",
+];
+
+#[tokio::test]
+async fn every_staff_function_refuses_officers_and_anonymous_users() {
+    let app = test_app().await;
+    let officer_id = app.user("officier@test.demo", Role::Officer).await;
+    let officer = app.login("officier@test.demo", None).await;
+    app.user("gestion@test.demo", Role::Staff).await;
+    let staff = app.login("gestion@test.demo", None).await;
+    let t = app::testing::training(&app.db, "Gouvernance").await;
+    let start = chrono::Utc::now() + chrono::Duration::days(30);
+    app::testing::session_at(&app.db, t.id, start, 7, 5).await;
+
+    for (path, body) in STAFF_FUNCTIONS {
+        let res = app.send(form_request(path, body, Some(&officer))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {path}");
+        let res = app.send(form_request(path, body, None)).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "anonymous on {path}"
+        );
+        // The body is one the function reads: staff get past the role check.
+        let res = app.send(form_request(path, body, Some(&staff))).await;
+        assert!(
+            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&res.status()),
+            "staff on {path}: {}",
+            res.status()
+        );
+    }
+    for page in STAFF_PAGES {
+        let res = app.send(get(page, Some(&officer))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {page}");
+        let res = app.send(get(page, None)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "anonymous on {page}");
+        assert!(location(&res).starts_with("/connexion?next="), "{page}");
+    }
+    // Nothing was written by the refused calls.
+    let journal = app::entities::journal::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        journal
+            .iter()
+            .all(|j| j.actor_id.is_some_and(|a| a != officer_id))
+    );
+}
+
+#[test]
+fn the_table_lists_every_staff_function() {
+    let listed: Vec<&str> = STAFF_FUNCTIONS.iter().map(|(p, _)| *p).collect();
+    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
+        if path.starts_with("/api/gestion") || path.starts_with("/api/admin") {
+            assert!(
+                listed.contains(&path),
+                "{path} is a staff function missing from STAFF_FUNCTIONS"
+            );
+        }
+    }
+}
+
+/// A staff form posted without script: on success the browser goes to the new record and the
+/// page says so once; a refused form comes back with the message next to the field and every
+/// typed value.
+#[tokio::test]
+async fn staff_forms_work_without_javascript() {
+    let app = test_app().await;
+    app.user("gestion@test.demo", Role::Staff).await;
+    let staff = app.login("gestion@test.demo", None).await;
+    let form = "title=Gouvernance%20d%27entreprise&description=&theme=Direction&provider=IFA&format=hybride&duration_hours=14&default_capacity=12&fixed_cost=4%20800&seat_cost=";
+    let req = post("/api/gestion/formation/enregistrer")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::REFERER,
+            "http://cassiopee.test/gestion/formations/nouvelle",
+        )
+        .header(header::COOKIE, &staff)
+        .body(Body::from(form))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let target = location(&res);
+    assert!(target.starts_with("/gestion/formations/"), "{target}");
+    let html = body_text(app.send(get(&target, Some(&staff))).await).await;
+    assert!(html.contains("Formation créée."), "the message is shown");
+    assert!(
+        html.contains("Gouvernance d&#x27;entreprise") || html.contains("Gouvernance d'entreprise")
+    );
+    let again = body_text(app.send(get(&target, Some(&staff))).await).await;
+    assert!(!again.contains("Formation créée."), "and only once");
+
+    // Same title again, and a bad capacity: refused, values kept.
+    let bad = form.replace("default_capacity=12", "default_capacity=douze");
+    let req = post("/api/gestion/formation/enregistrer")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::REFERER,
+            "http://cassiopee.test/gestion/formations/nouvelle",
+        )
+        .header(header::COOKIE, &staff)
+        .body(Body::from(bad))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let back = location(&res).replace("http://cassiopee.test", "");
+    assert!(back.starts_with("/gestion/formations/nouvelle?"), "{back}");
+    let html = body_text(app.send(get(&back, Some(&staff))).await).await;
+    assert!(
+        html.contains("Saisissez un nombre entier entre 1 et 500."),
+        "field message"
+    );
+    assert!(
+        html.contains("Une formation porte déjà ce titre."),
+        "title message"
+    );
+    assert!(html.contains(r#"value="douze""#), "typed value kept");
+    assert!(html.contains("fr-input-group--error"));
 }

@@ -1,0 +1,458 @@
+//! What staff do to the places of a session (product §4, `/gestion/sessions/{id}`): enrol
+//! several officers at once, remove a participant, reorder the waitlist, take attendance. The
+//! seat rules are those of [`super::service`]; every change is written to the journal (§3.7).
+//!
+//! Lock order, as in the officers' own actions: officer rows (by id) → enrolment rows → session.
+
+use super::service::{
+    SEAT_HOLDING, any_session, find_clash, lock_officer, next_waitlist_rank, own_enrolment,
+    promote_waitlist, release_seat, save_place, take_seat, waitlist_position,
+};
+use crate::{
+    dates,
+    entities::{enrolment, session, user},
+    error::{AppError, AppResult},
+    journal::service::{Change, Record, Snapshot},
+    model::{EnrolmentStatus, SessionStatus},
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
+};
+
+/// Result of [`enrol_officers`]: names, in the order they were placed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BulkEnrolled {
+    pub confirmed: Vec<String>,
+    /// (name, position on the waitlist).
+    pub waitlisted: Vec<(String, u64)>,
+}
+
+impl BulkEnrolled {
+    pub fn message(&self) -> String {
+        let n = self.confirmed.len();
+        let mut m = match n {
+            0 => "Aucun officier inscrit".to_owned(),
+            1 => "1 officier inscrit".to_owned(),
+            n => format!("{n} officiers inscrits"),
+        };
+        match self.waitlisted.len() {
+            0 => m.push('.'),
+            w => {
+                let names: Vec<&str> = self.waitlisted.iter().map(|(n, _)| n.as_str()).collect();
+                m.push_str(&format!(
+                    " ; session complète : {w} sur la liste d'attente ({}).",
+                    names.join(", ")
+                ));
+            }
+        }
+        m
+    }
+}
+
+/// The places of an enrolment as the journal shows them.
+fn snapshot(e: &enrolment::Model, officer: &str, session: &str) -> Snapshot {
+    let mut s = vec![
+        ("Officier", officer.to_owned()),
+        ("Session", session.to_owned()),
+        ("Statut", e.status.label().to_owned()),
+    ];
+    if let Some(rank) = e.waitlist_rank {
+        s.push(("Rang sur la liste d'attente", rank.to_string()));
+    }
+    s
+}
+
+/// « Leadership, 12 janvier 2027 » for journal lines.
+async fn session_name<C: ConnectionTrait>(db: &C, s: &session::Model) -> AppResult<String> {
+    let title = crate::planning::service::training_title(db, s.training_id).await?;
+    Ok(format!("{title}, {}", dates::day(s.starts_at)))
+}
+
+/// Places may still change: the session is a draft or published and has not started.
+fn open_to_staff(s: &session::Model, now: DateTime<Utc>) -> AppResult<()> {
+    match s.status {
+        SessionStatus::Annulee => Err(AppError::refused("Cette session est annulée.")),
+        SessionStatus::Terminee => Err(AppError::refused("Cette session est terminée.")),
+        _ if now >= s.starts_at => Err(AppError::refused(
+            "Cette session a déjà commencé : les inscriptions ne changent plus ; notez la présence.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// « Inscrire des officiers »: every chosen officer gets a seat while there are some, the rest
+/// go to the waitlist in that order. All or nothing: if any officer cannot be enrolled (already
+/// placed, inactive, busy at that time — §3.3), nothing is done and every problem is named.
+pub async fn enrol_officers<C>(
+    db: &C,
+    actor: i32,
+    session_id: i32,
+    officer_ids: &[i32],
+    now: DateTime<Utc>,
+) -> AppResult<BulkEnrolled>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let mut ids = officer_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::refused("Cochez au moins un officier à inscrire."));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let s = any_session(&txn, session_id).await?;
+    open_to_staff(&s, now)?;
+
+    let mut officers = Vec::with_capacity(ids.len());
+    let mut problems = Vec::new();
+    for id in &ids {
+        match lock_officer(&txn, *id).await {
+            Ok(o) => officers.push(o),
+            Err(AppError::NotFound) | Err(AppError::Refused(_)) => {
+                problems.push(format!("le compte n° {id} n'est pas un officier actif"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    officers.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    let mut existing = Vec::with_capacity(officers.len());
+    for o in &officers {
+        let mine = own_enrolment(&txn, session_id, o.id).await?;
+        match mine.as_ref().map(|e| e.status) {
+            Some(EnrolmentStatus::Inscrit) => {
+                problems.push(format!(
+                    "{} est déjà inscrit à cette session",
+                    o.display_name
+                ));
+            }
+            Some(EnrolmentStatus::ListeAttente) => problems.push(format!(
+                "{} est déjà sur la liste d'attente de cette session",
+                o.display_name
+            )),
+            _ => {}
+        }
+        if let Some(c) = find_clash(&txn, o.id, session_id, s.starts_at, s.ends_at).await? {
+            let place = if c.waiting {
+                "est sur la liste d'attente de"
+            } else {
+                "est inscrit à"
+            };
+            problems.push(format!(
+                "{} {place} « {} » ({}), qui a lieu en même temps",
+                o.display_name, c.title, c.dates
+            ));
+        }
+        existing.push(mine);
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Refused(format!(
+            "Aucune inscription n'a été faite : {}.",
+            problems.join(" ; ")
+        )));
+    }
+
+    let name = session_name(&txn, &s).await?;
+    let mut out = BulkEnrolled::default();
+    for (o, mine) in officers.iter().zip(existing) {
+        let placed = if take_seat(&txn, session_id).await? {
+            out.confirmed.push(o.display_name.clone());
+            save_place(
+                &txn,
+                mine,
+                session_id,
+                o.id,
+                EnrolmentStatus::Inscrit,
+                None,
+                now,
+            )
+            .await?
+        } else {
+            let rank = next_waitlist_rank(&txn, session_id).await?;
+            let e = save_place(
+                &txn,
+                mine,
+                session_id,
+                o.id,
+                EnrolmentStatus::ListeAttente,
+                Some(rank),
+                now,
+            )
+            .await?;
+            out.waitlisted.push((
+                o.display_name.clone(),
+                waitlist_position(&txn, session_id, rank).await?,
+            ));
+            e
+        };
+        Change::new(
+            actor,
+            "Inscription par la gestion",
+            Record::Enrolment,
+            placed.id,
+        )
+        .after(&snapshot(&placed, &o.display_name, &name))
+        .write(&txn, now)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// Result of [`remove_participant`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removed {
+    pub name: String,
+    /// Recorded as a désistement tardif (after the cancellation deadline, §3.5).
+    pub late: bool,
+    /// Officers promoted into the freed seat (§3.4).
+    pub promoted: Vec<String>,
+}
+
+/// Staff take an officer out of a session (or off its waitlist) before it starts. The freed
+/// seat goes to the first waiting officer at once (§3.4).
+pub async fn remove_participant<C>(
+    db: &C,
+    actor: i32,
+    session_id: i32,
+    enrolment_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<Removed>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let e = place_of(&txn, session_id, enrolment_id).await?;
+    let officer = user::Entity::find_by_id(e.officer_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Read again under the officer's lock: the officer may have just left.
+    let e = place_of(&txn, session_id, enrolment_id).await?;
+    let s = any_session(&txn, session_id).await?;
+    open_to_staff(&s, now)?;
+    if !e.status.is_live() {
+        return Err(AppError::refused(format!(
+            "{} n'a plus de place dans cette session.",
+            officer.display_name
+        )));
+    }
+    let confirmed = e.status == EnrolmentStatus::Inscrit;
+    let late = confirmed && now > s.cancellation_deadline;
+    let name = session_name(&txn, &s).await?;
+    let before = snapshot(&e, &officer.display_name, &name);
+    let mut row: enrolment::ActiveModel = e.into();
+    row.status = Set(if late {
+        EnrolmentStatus::DesistementTardif
+    } else {
+        EnrolmentStatus::Desinscrit
+    });
+    row.waitlist_rank = Set(None);
+    row.cancelled_at = Set(Some(now));
+    row.updated_at = Set(now);
+    let after = row.update(&txn).await?;
+    Change::new(
+        actor,
+        "Retrait par la gestion",
+        Record::Enrolment,
+        enrolment_id,
+    )
+    .before(&before)
+    .after(&snapshot(&after, &officer.display_name, &name))
+    .write(&txn, now)
+    .await?;
+    let promoted_ids = if confirmed {
+        release_seat(&txn, session_id).await?;
+        promote_waitlist(&txn, session_id, now).await?
+    } else {
+        Vec::new()
+    };
+    let mut promoted = Vec::new();
+    for id in promoted_ids {
+        if let Some(u) = user::Entity::find_by_id(id).one(&txn).await? {
+            promoted.push(u.display_name);
+        }
+    }
+    txn.commit().await?;
+    Ok(Removed {
+        name: officer.display_name,
+        late,
+        promoted,
+    })
+}
+
+/// Moves a waiting officer one place up (`up`) or down the waitlist (§3.4: staff may reorder).
+pub async fn move_waiting<C>(
+    db: &C,
+    actor: i32,
+    session_id: i32,
+    enrolment_id: i32,
+    up: bool,
+    now: DateTime<Utc>,
+) -> AppResult<u64>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let s = crate::planning::service::lock_session(&txn, session_id).await?;
+    open_to_staff(&s, now)?;
+    let queue = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::Status.eq(EnrolmentStatus::ListeAttente))
+        .order_by_asc(enrolment::Column::WaitlistRank)
+        .order_by_asc(enrolment::Column::Id)
+        .all(&txn)
+        .await?;
+    let Some(at) = queue.iter().position(|e| e.id == enrolment_id) else {
+        return Err(AppError::refused(
+            "Cet officier n'est plus sur la liste d'attente.",
+        ));
+    };
+    let other = match (up, at) {
+        (true, 0) => {
+            return Err(AppError::refused(
+                "Cet officier est déjà en tête de la liste d'attente.",
+            ));
+        }
+        (true, i) => i - 1,
+        (false, i) if i + 1 == queue.len() => {
+            return Err(AppError::refused(
+                "Cet officier est déjà le dernier de la liste d'attente.",
+            ));
+        }
+        (false, i) => i + 1,
+    };
+    let (a, b) = (&queue[at], &queue[other]);
+    for (row, rank) in [(a, b.waitlist_rank), (b, a.waitlist_rank)] {
+        let mut m: enrolment::ActiveModel = row.clone().into();
+        m.waitlist_rank = Set(rank);
+        m.updated_at = Set(now);
+        m.update(&txn).await?;
+    }
+    let officer = user::Entity::find_by_id(a.officer_id)
+        .one(&txn)
+        .await?
+        .map(|u| u.display_name)
+        .unwrap_or_default();
+    let name = session_name(&txn, &s).await?;
+    let before_pos = at as u64 + 1;
+    let after_pos = other as u64 + 1;
+    Change::new(actor, "Liste d'attente réordonnée", Record::Enrolment, a.id)
+        .before(&vec![
+            ("Officier", officer.clone()),
+            ("Session", name.clone()),
+            ("Position", before_pos.to_string()),
+        ])
+        .after(&vec![
+            ("Officier", officer),
+            ("Session", name),
+            ("Position", after_pos.to_string()),
+        ])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(after_pos)
+}
+
+/// Attendance (product §2): once the session has started, each confirmed participant is marked
+/// présent, absent or excusé (and can be corrected). A session past its end becomes
+/// « terminée ». Returns how many marks changed.
+pub async fn record_attendance<C>(
+    db: &C,
+    actor: i32,
+    session_id: i32,
+    marks: &[(i32, EnrolmentStatus)],
+    now: DateTime<Utc>,
+) -> AppResult<usize>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let s = crate::planning::service::lock_session(&txn, session_id).await?;
+    if s.status == SessionStatus::Annulee || s.status == SessionStatus::Brouillon {
+        return Err(AppError::refused(
+            "La présence ne se note que pour une session publiée qui a eu lieu.",
+        ));
+    }
+    if now < s.starts_at {
+        return Err(AppError::refused(format!(
+            "La présence se note à partir du début de la session ({}).",
+            dates::day_time(s.starts_at)
+        )));
+    }
+    let name = session_name(&txn, &s).await?;
+    let mut changed = 0;
+    for (enrolment_id, mark) in marks {
+        if !matches!(
+            mark,
+            EnrolmentStatus::Present | EnrolmentStatus::Absent | EnrolmentStatus::Excuse
+        ) {
+            return Err(AppError::refused("Choisissez Présent, Absent ou Excusé."));
+        }
+        let e = place_of(&txn, session_id, *enrolment_id).await?;
+        if !SEAT_HOLDING.contains(&e.status) {
+            return Err(AppError::refused(
+                "Seuls les participants inscrits ont une présence à noter.",
+            ));
+        }
+        if e.status == *mark {
+            continue;
+        }
+        let officer = user::Entity::find_by_id(e.officer_id)
+            .one(&txn)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        let before = snapshot(&e, &officer, &name);
+        let mut row: enrolment::ActiveModel = e.into();
+        row.status = Set(*mark);
+        row.updated_at = Set(now);
+        let after = row.update(&txn).await?;
+        Change::new(actor, "Présence notée", Record::Enrolment, after.id)
+            .before(&before)
+            .after(&snapshot(&after, &officer, &name))
+            .write(&txn, now)
+            .await?;
+        changed += 1;
+    }
+    if s.status == SessionStatus::Publiee && now >= s.ends_at {
+        let mut row: session::ActiveModel = s.into();
+        row.status = Set(SessionStatus::Terminee);
+        row.updated_at = Set(now);
+        row.update(&txn).await?;
+        Change::new(actor, "Session terminée", Record::Session, session_id)
+            .write(&txn, now)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// An enrolment of this session (the id comes from a form: it must belong here).
+async fn place_of<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+    enrolment_id: i32,
+) -> AppResult<enrolment::Model> {
+    enrolment::Entity::find_by_id(enrolment_id)
+        .one(db)
+        .await?
+        .filter(|e| e.session_id == session_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// The live places of a session by state, for its staff page.
+pub async fn places<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+) -> AppResult<Vec<(enrolment::Model, Option<user::Model>)>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .find_also_related(user::Entity)
+        .order_by_asc(enrolment::Column::WaitlistRank)
+        .order_by_asc(enrolment::Column::Id)
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,100 @@
+//! The one-time message shown at the top of the next page after a staff action posted by a
+//! plain form (« Session publiée. », or why it was refused). Kept in the web session, so it
+//! survives the redirect and is shown once.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub success: bool,
+    pub message: String,
+}
+
+/// Takes the pending message, if any (it is then gone).
+#[server(prefix = "/api", endpoint = "message")]
+pub async fn take_flash() -> Result<Option<Flash>, AppError> {
+    let Ok(session) = crate::auth::service::session() else {
+        return Ok(None);
+    };
+    session
+        .remove::<Flash>(KEY)
+        .await
+        .map_err(crate::auth::service::session_error)
+}
+
+#[cfg(feature = "ssr")]
+const KEY: &str = "flash";
+
+/// Ends a staff action posted by a form: on success the message is kept for the next page and
+/// the browser is sent to `target`; a refusal is kept the same way and the browser goes back to
+/// the page it came from. Refused form fields (`AppError::Invalid`) travel in the URL instead,
+/// with what was typed. Scripts calling the API just get the result.
+#[cfg(feature = "ssr")]
+pub async fn conclude(
+    result: crate::error::AppResult<String>,
+    target: &str,
+) -> Result<(), AppError> {
+    let form_post = crate::auth::service::is_form_post();
+    match result {
+        Ok(message) => {
+            if form_post {
+                keep(true, message).await?;
+                leptos_axum::redirect(target);
+            }
+            Ok(())
+        }
+        Err(error) => {
+            if form_post && !matches!(error, AppError::Invalid(_)) {
+                keep(false, error.to_string()).await?;
+                // Back to the page as it was, without the error in its address.
+                if let Some(back) = referer_path() {
+                    leptos_axum::redirect(&back);
+                }
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The local path (and query) of the page the form was posted from.
+#[cfg(feature = "ssr")]
+fn referer_path() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let referer = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    Some(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn keep(success: bool, message: String) -> Result<(), AppError> {
+    crate::auth::service::session()?
+        .insert(KEY, Flash { success, message })
+        .await
+        .map_err(crate::auth::service::session_error)
+}
+
+/// Shows the pending message once, above the page.
+#[component]
+pub fn FlashMessage() -> impl IntoView {
+    let flash = Resource::new_blocking(|| (), |_| take_flash());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                flash.await.ok().flatten().map(|f| {
+                    let class = if f.success {
+                        "fr-alert fr-alert--success fr-alert--sm fr-mb-3w"
+                    } else {
+                        "fr-alert fr-alert--error fr-alert--sm fr-mb-3w"
+                    };
+                    let role = if f.success { "status" } else { "alert" };
+                    view! { <div class=class role=role id="message"><p>{f.message}</p></div> }
+                })
+            })}
+        </Suspense>
+    }
+}
