@@ -2,7 +2,7 @@ import { defineConfig } from "@playwright/test";
 import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH, PHONE } from "./phone";
 
 // Runs against the release binary started by ../scripts/e2e-server.sh (fresh SQLite database
-// with the demo data and the officers e2e-1 … e2e-8). Build first: `cargo leptos build --release`.
+// with the demo data and the officers e2e-1 … e2e-12). Build first: `cargo leptos build --release`.
 // Browsers are never downloaded: Debian's chromium (/usr/bin/chromium) is used.
 export default defineConfig({
   testDir: "./tests",

@@ -37,7 +37,7 @@ run() {
 
 run migrate
 run seed --demo
-for n in 1 2 3 4 5 6 7 8; do
+for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
     run create-user --email "e2e-$n@mirvog.demo" --name "Général Essai $n" \
         --role officer --password "E2e-motdepasse"
 done

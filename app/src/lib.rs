@@ -1,6 +1,8 @@
 //! Cassiopée: components, routes and server functions, compiled for the server (`ssr`) and for
 //! the browser (`hydrate`). Server-only modules (entities, domain services) are behind `ssr`.
 
+#![recursion_limit = "256"]
+
 pub mod model;
 
 #[cfg(feature = "ssr")]

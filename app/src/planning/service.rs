@@ -144,7 +144,8 @@ async fn check<C: ConnectionTrait>(
     }
     let start_date = c.date("start_date", &input.start_date);
     let start_time = c.time("start_time", &input.start_time);
-    let end_date = c.date("end_date", &input.end_date);
+    // A one-day session: the end date may be left blank.
+    let end_date = c.optional_date("end_date", &input.end_date).or(start_date);
     let end_time = c.time("end_time", &input.end_time);
     let location = c.optional_text("location", &input.location, 200);
     let visio_url = c.optional_text("visio_url", &input.visio_url, 500);

@@ -64,8 +64,6 @@ pub struct StaffSession {
     pub enrolment_deadline: String,
     pub cancellation_deadline: String,
     pub cost: String,
-    /// Paris date of the start, for the duplicate form.
-    pub start_date: String,
     pub allowed: Allowed,
     /// Confirmed participants (or their attendance), by name.
     pub participants: Vec<Participant>,

@@ -85,7 +85,6 @@ pub async fn staff_session<C: ConnectionTrait>(
             .actual_cost_cents
             .map(euros)
             .unwrap_or_else(|| "Non renseigné".to_owned()),
-        start_date: dates::input_date(s.starts_at),
         allowed,
         participants,
         waitlist,

@@ -31,7 +31,7 @@ pub fn PlanningPage() -> impl IntoView {
         <Title text="Planning des sessions"/>
         <div class="cas-page-head">
             <h1>"Planning des sessions"</h1>
-            <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/gestion/sessions/nouvelle">"Nouvelle session"</a>
+            <a class="fr-btn" href="/gestion/sessions/nouvelle">"Nouvelle session"</a>
         </div>
         {tabs}
         {move || if calendar() { view! { <CalendarView/> }.into_any() } else { view! { <ListView/> }.into_any() }}
@@ -234,9 +234,9 @@ fn Month(c: Calendar) -> impl IntoView {
         .collect_view();
     view! {
         <div class="cas-cal__nav">
-            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href=format!("/gestion/sessions?vue=calendrier&mois={}", c.previous)>"Mois précédent"</a>
+            <a class="fr-link" href=format!("/gestion/sessions?vue=calendrier&mois={}", c.previous)>"Mois précédent"</a>
             <h2 class="fr-h4 cas-cal__title">{c.label.clone()}</h2>
-            <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=format!("/gestion/sessions?vue=calendrier&mois={}", c.next)>"Mois suivant"</a>
+            <a class="fr-link" href=format!("/gestion/sessions?vue=calendrier&mois={}", c.next)>"Mois suivant"</a>
         </div>
         <table class="cas-cal">
             <caption class="fr-sr-only">{format!("Sessions de {}", c.label)}</caption>

@@ -124,7 +124,7 @@ fn Actions(s: StaffSession) -> impl IntoView {
             <input type="hidden" name="id" value=id/>
             <div class="fr-input-group">
                 <label class="fr-label" for="dupliquer-date">"Dupliquer à une autre date"</label>
-                <input class="fr-input" type="date" id="dupliquer-date" name="start_date" required value=s.start_date/>
+                <input class="fr-input" type="date" id="dupliquer-date" name="start_date" required/>
             </div>
             <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm">"Dupliquer"</button>
         </form>

@@ -100,12 +100,12 @@ fn SessionEditor(f: SessionForm, refusal: Option<AppError>) -> impl IntoView {
             {hidden_id}
             <SelectField form=form.clone() name="training_id" label="Formation" choices=f.trainings placeholder="Choisir une formation"/>
             <div class="cas-form__row">
-                <Field form=form.clone() name="start_date" label="Date de début" kind="date" required=true/>
-                <Field form=form.clone() name="start_time" label="Heure de début" kind="time" required=true/>
+                <Field form=form.clone() name="start_date" label="Date de début" kind="date" hint="jj/mm/aaaa" required=true/>
+                <Field form=form.clone() name="start_time" label="Heure de début" kind="time" hint="hh:mm" required=true/>
             </div>
             <div class="cas-form__row">
-                <Field form=form.clone() name="end_date" label="Date de fin" kind="date" required=true/>
-                <Field form=form.clone() name="end_time" label="Heure de fin" kind="time" required=true/>
+                <Field form=form.clone() name="end_date" label="Date de fin" kind="date" hint="Laisser vide : le même jour."/>
+                <Field form=form.clone() name="end_time" label="Heure de fin" kind="time" hint="hh:mm" required=true/>
             </div>
             <Field form=form.clone() name="location" label="Lieu" hint="Adresse, ou laisser vide pour une session à distance."/>
             <Field form=form.clone() name="visio_url" label="Lien de visioconférence" kind="url" hint="Facultatif, commençant par https://"/>

@@ -21,7 +21,7 @@ pub fn TrainingsPage() -> impl IntoView {
         <Title text="Formations"/>
         <div class="cas-page-head">
             <h1>"Formations"</h1>
-            <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/gestion/formations/nouvelle">"Nouvelle formation"</a>
+            <a class="fr-btn" href="/gestion/formations/nouvelle">"Nouvelle formation"</a>
         </div>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
