@@ -7,9 +7,12 @@ use crate::{
         catalogue::CataloguePage,
         dashboard::DashboardPage,
         login::LoginPage,
+        my_programme::MyProgrammePage,
         my_trainings::MyTrainingsPage,
         session::SessionPageView,
         staff::{
+            officer::OfficerPageView,
+            officers::{OfficerFormPage, OfficersPage},
             planning::PlanningPage,
             session::{CancelSessionPage, StaffSessionPage},
             session_form::SessionFormPage,
@@ -70,7 +73,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
                     <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mon-programme") view=MyProgrammePage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/officiers") view=OfficersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/officiers/nouveau") view=OfficerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/officiers/:id") view=OfficerPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/officiers/:id/modifier") view=OfficerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/formations") view=TrainingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/formations/nouvelle") view=TrainingEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/formations/:id") view=TrainingEditPage ssr=SsrMode::Async/>

@@ -70,6 +70,16 @@ fn referer_path() -> Option<String> {
     })
 }
 
+/// Keeps a success message for the next page when the request is a form post without script
+/// (scripted callers show the answer themselves).
+#[cfg(feature = "ssr")]
+pub async fn after_form_post(message: &str) -> Result<(), AppError> {
+    if crate::auth::service::is_form_post() {
+        keep(true, message.to_owned()).await?;
+    }
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 async fn keep(success: bool, message: String) -> Result<(), AppError> {
     crate::auth::service::session()?

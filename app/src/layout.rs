@@ -54,12 +54,14 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
             ("/gestion", "Tableau de bord"),
             ("/gestion/sessions", "Sessions"),
             ("/gestion/formations", "Formations"),
+            ("/gestion/officiers", "Officiers"),
             ("/formations", "Catalogue"),
         ]
     } else {
         vec![
             ("/formations", "Formations"),
             ("/mes-formations", "Mes formations"),
+            ("/mon-programme", "Mon programme"),
         ]
     };
     let items = links

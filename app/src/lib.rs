@@ -24,7 +24,9 @@ pub mod enrolment;
 pub mod flash;
 pub mod forms;
 pub mod journal;
+pub mod officers;
 pub mod planning;
+pub mod programme;
 pub mod roster;
 pub mod trainings;
 

@@ -212,4 +212,32 @@ impl Priority {
             Priority::Optionnelle => "Optionnelle",
         }
     }
+
+    /// The value of a priority select (the stored value).
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::Obligatoire => "obligatoire",
+            Priority::Recommandee => "recommandee",
+            Priority::Optionnelle => "optionnelle",
+        }
+    }
+
+    pub const ALL: [Priority; 3] = [
+        Priority::Obligatoire,
+        Priority::Recommandee,
+        Priority::Optionnelle,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// Sort key: obligatoire first.
+    pub fn rank(self) -> u8 {
+        match self {
+            Priority::Obligatoire => 0,
+            Priority::Recommandee => 1,
+            Priority::Optionnelle => 2,
+        }
+    }
 }

@@ -129,3 +129,82 @@ test("staff cancel a session after confirming; nothing is deleted", async ({ pag
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
   await expect(page.getByRole("cell", { name: "Session annulée" })).toBeVisible();
 });
+
+/** Creates a training and a published session of it in `days` days; returns the session id. */
+async function plannedSession(page: Page, title: string, days: number): Promise<string> {
+  await page.goto("/gestion/formations/nouvelle");
+  await page.getByLabel("Titre").fill(title);
+  await page.getByLabel("Thème").fill("Gouvernance");
+  await page.getByLabel("Organisme").fill("IFA");
+  await page.getByLabel("Durée (heures)").fill("7");
+  await page.getByLabel("Capacité par défaut").fill("10");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(message(page)).toHaveText("Formation créée.");
+  await page.getByRole("link", { name: "Nouvelle session" }).click();
+  await page.getByLabel("Date de début").fill(inDays(days));
+  await page.getByLabel("Lieu").fill("École militaire, Paris");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(message(page)).toContainText("Session créée en brouillon");
+  await page.getByRole("button", { name: "Publier" }).click();
+  await expect(message(page)).toContainText("Session publiée");
+  return page.url().split("/").pop()!;
+}
+
+test("staff build an officer's programme; the officer enrols from « Mon programme »", async ({ page, browser }) => {
+  const title = `Présider un comité d'audit (essai ${Date.now() % 100000})`;
+  await staffLogin(page);
+  const sessionId = await plannedSession(page, title, 90);
+
+  // The officer's page: programme dates, then the training as « Obligatoire ».
+  await page.goto("/gestion/officiers?recherche=essai%2012");
+  await page.getByRole("link", { name: "Général Essai 12", exact: true }).click();
+  await page.getByLabel("Début du programme").fill(inDays(-30));
+  await page.getByLabel("Fin du programme").fill(inDays(300));
+  await page.getByLabel("Projet professionnel").fill("Administrateur indépendant");
+  await page.getByRole("button", { name: "Enregistrer le programme" }).click();
+  await expect(message(page)).toHaveText("Programme enregistré.");
+  await page.getByLabel("Ajouter une formation").selectOption({ label: title });
+  await page.getByLabel("Priorité", { exact: true }).selectOption("obligatoire");
+  await page.getByRole("button", { name: "Ajouter", exact: true }).click();
+  await expect(message(page)).toContainText("ajoutée au programme");
+  await expect(page.getByRole("cell", { name: "Formation ajoutée au programme" })).toBeVisible();
+
+  const phone = await newPhoneContext(browser, true);
+  try {
+    const o = await phone.newPage();
+    await officerLogin(o, officer(12), true);
+    await o.getByRole("link", { name: "Mon programme" }).click();
+    await expect(o.getByText("0 formation suivie sur 1")).toBeVisible();
+    const item = o.locator(".cas-programme__item").filter({ hasText: title });
+    await expect(item).toContainText("À planifier");
+    await expect(item).toContainText("Obligatoire");
+    await item.locator(`[data-session-id="${sessionId}"]`).getByRole("button", { name: /^S.inscrire$/ }).click();
+    await expect(o.locator("#message")).toHaveText("Votre inscription est confirmée.");
+    await expect(o.locator(".cas-programme__item").filter({ hasText: title })).toContainText("Inscrit");
+    const entry = await myUpcomingEntry(o, sessionId, true);
+    await expect(entry).toContainText(title);
+  } finally {
+    await phone.close();
+  }
+
+  // Staff see the place in the officer's history.
+  await page.reload();
+  await expect(page.getByRole("link", { name: title })).toBeVisible();
+});
+
+test("a new officer with an address already in use is refused next to the field", async ({ page }) => {
+  await staffLogin(page);
+  await page.getByRole("link", { name: "Officiers", exact: true }).click();
+  await page.getByRole("link", { name: "Nouvel officier" }).click();
+  await page.getByLabel("Nom").fill("Général Nouveau Venu");
+  await page.getByLabel("Adresse électronique").fill(officer(1));
+  await page.getByLabel("Grade").fill("Général de brigade");
+  await page.getByLabel("Armée ou service").fill("Armée de l'Air et de l'Espace");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(page.locator("#champ-email-erreur")).toHaveText("Un compte existe déjà avec cette adresse.");
+  await expect(page.getByLabel("Nom")).toHaveValue("Général Nouveau Venu");
+  await page.getByLabel("Adresse électronique").fill("nouveau.venu@mirvog.demo");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(message(page)).toHaveText("Officier créé.");
+  await expect(page.getByText("Aucun mot de passe")).toBeVisible();
+});

@@ -120,6 +120,7 @@ pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError
         }
     };
     let place = service::place_state(&db, &me, session_id, now).await?;
+    crate::flash::after_form_post(&message).await?;
     Ok(ActionDone { message, place })
 }
 

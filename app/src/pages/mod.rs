@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod dashboard;
 pub mod login;
+pub mod my_programme;
 pub mod my_trainings;
 pub mod session;
 pub mod staff;

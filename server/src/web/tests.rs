@@ -5,7 +5,7 @@ use super::*;
 use app::model::Role;
 use axum::body::Body;
 use http::Request as HttpRequest;
-use sea_orm::{ConnectOptions, Database, EntityTrait};
+use sea_orm::EntityTrait;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -16,11 +16,9 @@ struct TestApp {
 }
 
 async fn test_app() -> TestApp {
-    use migration::MigratorTrait;
-    let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
-    opts.max_connections(1).sqlx_logging(false);
-    let db = Database::connect(opts).await.unwrap();
-    migration::Migrator::up(&db, None).await.unwrap();
+    // A file database with the production pool (several connections, acquire timeout): a
+    // single in-memory connection once stalled a run for minutes instead of failing.
+    let db = app::testing::file_sqlite().await;
     let leptos_options = LeptosOptions::builder().output_name("cassiopee").build();
     let config = Config {
         database_url: String::new(),
@@ -473,6 +471,30 @@ const STAFF_FUNCTIONS: &[(&str, &str)] = &[
         "/api/gestion/session/presence",
         "session_id=1&presence[1]=present",
     ),
+    ("/api/gestion/officiers", "inactive=false"),
+    ("/api/gestion/officier", "id=1"),
+    ("/api/gestion/officier/formulaire", ""),
+    (
+        "/api/gestion/officier/enregistrer",
+        "display_name=Jean%20Martin&email=jean.martin@mirvog.test&grade=G&armee=A&phone=&departure_date=",
+    ),
+    ("/api/gestion/officier/activer", "id=999&active=false"),
+    (
+        "/api/gestion/officier/mot-de-passe",
+        "id=999&password=un-mot-de-passe-long",
+    ),
+    (
+        "/api/gestion/programme/enregistrer",
+        "officer_id=1&starts_on=2027-01-01&ends_on=2027-12-31&career_goal=",
+    ),
+    (
+        "/api/gestion/programme/ajouter",
+        "officer_id=1&training_id=1&priority=obligatoire",
+    ),
+    (
+        "/api/gestion/programme/element",
+        "officer_id=1&item_id=1&action=retirer",
+    ),
 ];
 
 /// Staff pages: officers get 403, anonymous visitors the login page.
@@ -487,6 +509,10 @@ const STAFF_PAGES: &[&str] = &[
     "/gestion/sessions/1",
     "/gestion/sessions/1/modifier",
     "/gestion/sessions/1/annuler",
+    "/gestion/officiers",
+    "/gestion/officiers/nouveau",
+    "/gestion/officiers/1",
+    "/gestion/officiers/1/modifier",
 ];
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The staff workspace (`/gestion/…`): plain server-rendered pages whose forms post to server
 //! functions. Nothing here ships as wasm.
 
+pub mod officer;
+pub mod officers;
 pub mod planning;
 pub mod session;
 pub mod session_form;
