@@ -179,6 +179,7 @@ pub async fn change_programme_item(
     crate::flash::conclude(result, &page(officer_id)).await
 }
 
+#[cfg(feature = "ssr")]
 fn page(officer_id: i32) -> String {
     format!("/gestion/officiers/{officer_id}#programme")
 }
