@@ -11,6 +11,7 @@ use crate::{
         my_trainings::MyTrainingsPage,
         session::SessionPageView,
         staff::{
+            accounts::StaffAccountsPage,
             officer::OfficerPageView,
             officers::{OfficerFormPage, OfficersPage},
             planning::PlanningPage,
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-programme") view=MyProgrammePage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/utilisateurs") view=StaffAccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers") view=OfficersPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers/nouveau") view=OfficerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers/:id") view=OfficerPageView ssr=SsrMode::Async/>

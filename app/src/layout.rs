@@ -50,13 +50,17 @@ pub fn Header() -> impl IntoView {
 fn Navigation(user: CurrentUser) -> impl IntoView {
     let location = use_location();
     let links: Vec<(&'static str, &'static str)> = if user.role.is_staff() {
-        vec![
+        let mut links = vec![
             ("/gestion", "Tableau de bord"),
             ("/gestion/sessions", "Sessions"),
             ("/gestion/formations", "Formations"),
             ("/gestion/officiers", "Officiers"),
             ("/formations", "Catalogue"),
-        ]
+        ];
+        if user.role == crate::model::Role::Admin {
+            links.push(("/admin/utilisateurs", "Comptes"));
+        }
+        links
     } else {
         vec![
             ("/formations", "Formations"),

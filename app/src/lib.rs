@@ -30,6 +30,7 @@ pub mod programme;
 pub mod roster;
 pub mod trainings;
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod catalogue;

@@ -64,6 +64,16 @@ pub fn require_staff() -> AppResult<user::Model> {
     }
 }
 
+/// Administrateurs only: staff accounts and roles.
+pub fn require_admin() -> AppResult<user::Model> {
+    let user = require_user()?;
+    if user.role == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 pub fn db() -> AppResult<DatabaseConnection> {
     use_context::<DatabaseConnection>().ok_or_else(|| {
         tracing::error!("no database connection in context");

@@ -24,9 +24,21 @@ pub struct UpcomingSession {
     pub alerts: Vec<String>,
 }
 
+/// A training that programmes need and no upcoming session offers (issue « demand view »).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    pub training_id: i32,
+    pub title: String,
+    /// Officers with this training still to follow in a current programme.
+    pub officers: u64,
+    /// Of whom: as « Obligatoire ».
+    pub mandatory: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub upcoming: Vec<UpcomingSession>,
+    pub demand: Vec<Demand>,
 }
 
 #[server(prefix = "/api", endpoint = "tableau-de-bord")]

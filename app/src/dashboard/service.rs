@@ -1,4 +1,4 @@
-use super::{Dashboard, UpcomingSession};
+use super::{Dashboard, Demand, UpcomingSession};
 use crate::{
     dates,
     entities::{session, training},
@@ -58,5 +58,164 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
             }
         })
         .collect();
-    Ok(Dashboard { upcoming })
+    let demand = unmet_demand(db, now).await?;
+    Ok(Dashboard { upcoming, demand })
+}
+
+/// Trainings that current programmes still need (not followed, no live place) and that no
+/// upcoming session (draft or published) offers, with how many officers need each: staff plan
+/// sessions from demand. Most needed first.
+pub async fn unmet_demand<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<Demand>> {
+    use crate::entities::{enrolment, programme, programme_item, user};
+    use crate::model::{EnrolmentStatus, Priority};
+    use std::collections::{HashMap, HashSet};
+
+    let today = crate::dates::paris_date(now);
+    let active: HashSet<i32> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let programmes: HashMap<i32, i32> = programme::Entity::find()
+        .filter(programme::Column::EndsOn.gte(today))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| active.contains(&p.officer_id))
+        .map(|p| (p.id, p.officer_id))
+        .collect();
+    let items = programme_item::Entity::find()
+        .filter(programme_item::Column::ProgrammeId.is_in(programmes.keys().copied()))
+        .all(db)
+        .await?;
+    // (officer, training) pairs already covered: followed, or a live place to come.
+    let covered: HashSet<(i32, i32)> = enrolment::Entity::find()
+        .filter(enrolment::Column::OfficerId.is_in(programmes.values().copied()))
+        .find_also_related(session::Entity)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(e, s)| s.map(|s| (e, s)))
+        .filter(|(e, s)| {
+            e.status == EnrolmentStatus::Present
+                || (e.status.is_live() && s.status != SessionStatus::Annulee && s.ends_at > now)
+        })
+        .map(|(e, s)| (e.officer_id, s.training_id))
+        .collect();
+    let offered: HashSet<i32> = session::Entity::find()
+        .filter(session::Column::StartsAt.gt(now))
+        .filter(session::Column::Status.is_in([SessionStatus::Publiee, SessionStatus::Brouillon]))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.training_id)
+        .collect();
+    let mut need: HashMap<i32, (HashSet<i32>, HashSet<i32>)> = HashMap::new();
+    for item in items {
+        let Some(officer) = programmes.get(&item.programme_id).copied() else {
+            continue;
+        };
+        if offered.contains(&item.training_id) || covered.contains(&(officer, item.training_id)) {
+            continue;
+        }
+        let entry = need.entry(item.training_id).or_default();
+        entry.0.insert(officer);
+        if item.priority == Priority::Obligatoire {
+            entry.1.insert(officer);
+        }
+    }
+    let titles: HashMap<i32, training::Model> = training::Entity::find()
+        .filter(training::Column::Id.is_in(need.keys().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let mut demand: Vec<Demand> = need
+        .into_iter()
+        .filter_map(|(id, (all, mandatory))| {
+            let t = titles.get(&id).filter(|t| !t.archived)?;
+            Some(Demand {
+                training_id: id,
+                title: t.title.clone(),
+                officers: all.len() as u64,
+                mandatory: mandatory.len() as u64,
+            })
+        })
+        .collect();
+    demand.sort_by(|a, b| {
+        (b.mandatory, b.officers, &a.title).cmp(&(a.mandatory, a.officers, &b.title))
+    });
+    Ok(demand)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        db::test_db,
+        enrolment::service::enrol,
+        model::Role,
+        programme::service::{ProgrammeInput, add_item, save},
+        testing::{officer, session_at, training, user_with_role},
+    };
+    use chrono::Duration;
+
+    #[tokio::test]
+    async fn demand_counts_officers_whose_programme_needs_a_training_nobody_offers() {
+        let db = test_db().await;
+        let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+        let now = Utc::now();
+        let wanted = training(&db, "Présider un conseil").await;
+        let offered = training(&db, "Négocier").await;
+        let booked_elsewhere = training(&db, "Lire un bilan").await;
+        session_at(&db, offered.id, now + Duration::days(30), 7, 5).await;
+        let old = session_at(&db, booked_elsewhere.id, now + Duration::days(10), 7, 5).await;
+        let dates = || ProgrammeInput {
+            starts_on: (now - Duration::days(30)).format("%Y-%m-%d").to_string(),
+            ends_on: (now + Duration::days(200)).format("%Y-%m-%d").to_string(),
+            career_goal: String::new(),
+        };
+        let mut officers = Vec::new();
+        for (n, prio) in [
+            ("A", "obligatoire"),
+            ("B", "recommandee"),
+            ("C", "obligatoire"),
+        ] {
+            let o = officer(&db, n).await.id;
+            crate::officers::service::find_officer(&db, o)
+                .await
+                .unwrap();
+            save(&db, staff, o, dates(), now).await.unwrap();
+            for t in [&wanted, &offered, &booked_elsewhere] {
+                add_item(&db, staff, o, &t.id.to_string(), prio, now)
+                    .await
+                    .unwrap();
+            }
+            officers.push(o);
+        }
+        // Everyone is booked on the only session of the third training: not demanded, but
+        // also offered; cancel that offer and only those without a place count.
+        enrol(&db, officers[0], old.id, now).await.unwrap();
+        crate::planning::service::cancel(&db, staff, old.id, now)
+            .await
+            .unwrap();
+
+        let demand = unmet_demand(&db, now).await.unwrap();
+        let shown: Vec<(&str, u64, u64)> = demand
+            .iter()
+            .map(|d| (d.title.as_str(), d.officers, d.mandatory))
+            .collect();
+        assert_eq!(
+            shown,
+            [("Lire un bilan", 3, 2), ("Présider un conseil", 3, 2)]
+        );
+    }
 }

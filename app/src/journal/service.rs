@@ -39,7 +39,7 @@ impl Record {
 pub type Snapshot = Vec<(&'static str, String)>;
 
 /// Labels shown on every line where they appear, changed or not: they say which record it is.
-const IDENTITY: [&str; 2] = ["Officier", "Session"];
+const IDENTITY: [&str; 4] = ["Officier", "Session", "Formation", "Compte"];
 
 /// A change by a staff member, written in the caller's transaction:
 /// `Change::new(actor, "Session publiée", Record::Session, id).before(b).after(a).write(db, now)`.
@@ -132,6 +132,14 @@ pub async fn for_training<C: ConnectionTrait>(
     training_id: i32,
 ) -> AppResult<Vec<JournalLine>> {
     lines(db, about(Record::Training, vec![training_id])).await
+}
+
+/// The journal of staff accounts.
+pub async fn for_accounts<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i32>,
+) -> AppResult<Vec<JournalLine>> {
+    lines(db, about(Record::Account, ids)).await
 }
 
 fn about(what: Record, ids: Vec<i32>) -> Condition {

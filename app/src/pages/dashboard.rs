@@ -35,12 +35,56 @@ pub fn DashboardPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
+                        <DemandTable demand=d.demand/>
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Trainings programmes need and no upcoming session offers, with a link to plan one.
+#[component]
+fn DemandTable(demand: Vec<crate::dashboard::Demand>) -> impl IntoView {
+    let body = if demand.is_empty() {
+        view! { <p class="cas-note">"Toutes les formations des programmes en cours ont une session à venir."</p> }.into_any()
+    } else {
+        let rows = demand
+            .into_iter()
+            .map(|d| {
+                view! {
+                    <tr>
+                        <td><a href=format!("/gestion/formations/{}", d.training_id)>{d.title}</a></td>
+                        <td>{d.officers}</td>
+                        <td>{d.mandatory}</td>
+                        <td><a class="fr-btn fr-btn--sm fr-btn--secondary" href=format!("/gestion/sessions/nouvelle?formation={}", d.training_id)>"Planifier une session"</a></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="fr-table cas-table">
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Formation"</th>
+                            <th scope="col">"Officiers en attente"</th>
+                            <th scope="col">"Dont obligatoire"</th>
+                            <th scope="col"><span class="fr-sr-only">"Action"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <h2 class="fr-h4 fr-mt-5w" id="demande">"Demande sans session prévue"</h2>
+        <p class="cas-note">"Formations inscrites aux programmes en cours, pas encore suivies, et qu'aucune session à venir ne propose."</p>
+        {body}
     }
 }
 

@@ -497,6 +497,19 @@ const STAFF_FUNCTIONS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Admin functions: refused to officers, staff (gestionnaires) and anonymous users.
+const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
+    ("/api/admin/utilisateurs", ""),
+    (
+        "/api/admin/utilisateur/creer",
+        "display_name=Paul&email=paul@mirvog.test&role=staff&password=un-mot-de-passe-long",
+    ),
+    (
+        "/api/admin/utilisateur/modifier",
+        "id=999&action=desactiver",
+    ),
+];
+
 /// Staff pages: officers get 403, anonymous visitors the login page.
 const STAFF_PAGES: &[&str] = &[
     "/gestion",
@@ -513,6 +526,7 @@ const STAFF_PAGES: &[&str] = &[
     "/gestion/officiers/nouveau",
     "/gestion/officiers/1",
     "/gestion/officiers/1/modifier",
+    "/admin/utilisateurs",
 ];
 
 #[tokio::test]
@@ -543,6 +557,40 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
             res.status()
         );
     }
+    app.user("admin@test.demo", Role::Admin).await;
+    let admin = app.login("admin@test.demo", None).await;
+    for (path, body) in ADMIN_FUNCTIONS {
+        for (who, cookie) in [("officer", Some(&officer)), ("staff", Some(&staff))] {
+            let res = app
+                .send(form_request(path, body, cookie.map(String::as_str)))
+                .await;
+            assert_eq!(res.status(), StatusCode::FORBIDDEN, "{who} on {path}");
+        }
+        let res = app.send(form_request(path, body, None)).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "anonymous on {path}"
+        );
+        let res = app.send(form_request(path, body, Some(&admin))).await;
+        assert!(
+            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&res.status()),
+            "admin on {path}: {}",
+            res.status()
+        );
+    }
+    let res = app.send(get("/admin/utilisateurs", Some(&staff))).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "staff on the admin page"
+    );
+    assert_eq!(
+        app.send(get("/admin/utilisateurs", Some(&admin)))
+            .await
+            .status(),
+        StatusCode::OK
+    );
     for page in STAFF_PAGES {
         let res = app.send(get(page, Some(&officer))).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {page}");
@@ -564,7 +612,11 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
 
 #[test]
 fn the_table_lists_every_staff_function() {
-    let listed: Vec<&str> = STAFF_FUNCTIONS.iter().map(|(p, _)| *p).collect();
+    let listed: Vec<&str> = STAFF_FUNCTIONS
+        .iter()
+        .chain(ADMIN_FUNCTIONS)
+        .map(|(p, _)| *p)
+        .collect();
     for (path, _) in leptos::server_fn::axum::server_fn_paths() {
         if path.starts_with("/api/gestion") || path.starts_with("/api/admin") {
             assert!(

@@ -1,6 +1,7 @@
 //! The staff workspace (`/gestion/…`): plain server-rendered pages whose forms post to server
 //! functions. Nothing here ships as wasm.
 
+pub mod accounts;
 pub mod officer;
 pub mod officers;
 pub mod planning;

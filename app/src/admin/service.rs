@@ -1,0 +1,317 @@
+use super::{StaffAccount, StaffAccounts};
+use crate::{
+    accounts,
+    entities::user,
+    error::{AppError, AppResult},
+    forms::Check,
+    journal::service::{Change, Record},
+    model::Role,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+};
+
+/// The account form as typed.
+pub struct AccountInput {
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub password: String,
+}
+
+fn staff_role(code: &str) -> Option<Role> {
+    Role::parse(code.trim()).filter(|r| r.is_staff())
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, me: i32) -> AppResult<StaffAccounts> {
+    let accounts = user::Entity::find()
+        .filter(user::Column::Role.is_in([Role::Staff, Role::Admin]))
+        .order_by_desc(user::Column::Active)
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| StaffAccount {
+            is_me: u.id == me,
+            id: u.id,
+            name: u.display_name,
+            email: u.email,
+            role: u.role,
+            active: u.active,
+        })
+        .collect::<Vec<_>>();
+    let ids: Vec<i32> = accounts.iter().map(|a| a.id).collect();
+    let journal = crate::journal::service::for_accounts(db, ids).await?;
+    Ok(StaffAccounts { accounts, journal })
+}
+
+pub async fn create<C>(
+    db: &C,
+    actor: i32,
+    input: &AccountInput,
+    now: DateTime<Utc>,
+) -> AppResult<i32>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let mut c = Check::new();
+    let name = c.text("display_name", &input.display_name, 200);
+    c.optional_text("email", &input.email, 254);
+    let email = match accounts::normalize_email(&input.email) {
+        Ok(e) => e,
+        Err(e) => {
+            c.fail("email", e.to_string());
+            String::new()
+        }
+    };
+    c.optional_text("role", &input.role, 20);
+    let role = staff_role(&input.role);
+    if role.is_none() {
+        c.fail("role", "Choisissez Gestionnaire ou Administrateur.");
+    }
+    if let Err(e) = accounts::validate_password(&input.password) {
+        c.fail("password", e.to_string());
+    }
+    if !c.has_error("email") && accounts::find_by_email(db, &email).await?.is_some() {
+        c.fail("email", "Un compte existe déjà avec cette adresse.");
+    }
+    c.done()?;
+    let role = role.ok_or(AppError::Internal)?;
+    let hash = crate::password::hash_password(input.password.clone()).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let u = accounts::create_account(
+        &txn,
+        accounts::NewAccount {
+            email,
+            display_name: name,
+            role,
+            password_hash: hash,
+        },
+    )
+    .await?;
+    Change::new(actor, "Compte créé", Record::Account, u.id)
+        .after(&vec![
+            ("Nom", u.display_name.clone()),
+            ("Adresse électronique", u.email.clone()),
+            ("Rôle", u.role.label().to_owned()),
+        ])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(u.id)
+}
+
+async fn staff_account<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<user::Model> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| u.role.is_staff())
+        .ok_or(AppError::NotFound)
+}
+
+/// Refuses a change that would leave no active administrator.
+async fn keep_an_admin<C: ConnectionTrait>(db: &C, leaving: &user::Model) -> AppResult<()> {
+    if leaving.role != Role::Admin || !leaving.active {
+        return Ok(());
+    }
+    let admins = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Active.eq(true))
+        .count(db)
+        .await?;
+    if admins <= 1 {
+        return Err(AppError::refused(
+            "Il doit rester au moins un administrateur actif.",
+        ));
+    }
+    Ok(())
+}
+
+pub async fn set_role<C>(
+    db: &C,
+    actor: i32,
+    id: i32,
+    code: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let role = staff_role(code)
+        .ok_or_else(|| AppError::refused("Choisissez Gestionnaire ou Administrateur."))?;
+    let txn = crate::db::begin_write(db).await?;
+    let u = staff_account(&txn, id).await?;
+    if u.role == role {
+        return Err(AppError::refused(format!(
+            "Ce compte est déjà {}.",
+            role.label().to_lowercase()
+        )));
+    }
+    if id == actor {
+        return Err(AppError::refused(
+            "Vous ne pouvez pas changer votre propre rôle.",
+        ));
+    }
+    keep_an_admin(&txn, &u).await?;
+    let old = u.role;
+    let mut row: user::ActiveModel = u.clone().into();
+    row.role = Set(role);
+    row.update(&txn).await?;
+    Change::new(actor, "Rôle modifié", Record::Account, id)
+        .before(&vec![
+            ("Compte", u.display_name.clone()),
+            ("Rôle", old.label().to_owned()),
+        ])
+        .after(&vec![
+            ("Compte", u.display_name),
+            ("Rôle", role.label().to_owned()),
+        ])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn set_active<C>(
+    db: &C,
+    actor: i32,
+    id: i32,
+    active: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let u = staff_account(&txn, id).await?;
+    if u.active == active {
+        return Err(AppError::refused(if active {
+            "Ce compte est déjà actif."
+        } else {
+            "Ce compte est déjà désactivé."
+        }));
+    }
+    if !active {
+        if id == actor {
+            return Err(AppError::refused(
+                "Vous ne pouvez pas désactiver votre propre compte.",
+            ));
+        }
+        keep_an_admin(&txn, &u).await?;
+    }
+    let name = u.display_name.clone();
+    let mut row: user::ActiveModel = u.into();
+    row.active = Set(active);
+    row.update(&txn).await?;
+    let action = if active {
+        "Compte réactivé"
+    } else {
+        "Compte désactivé"
+    };
+    Change::new(actor, action, Record::Account, id)
+        .after(&vec![("Compte", name)])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn reset_password<C>(
+    db: &C,
+    actor: i32,
+    id: i32,
+    password: String,
+    now: DateTime<Utc>,
+) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    accounts::validate_password(&password)?;
+    let hash = crate::password::hash_password(password).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let u = staff_account(&txn, id).await?;
+    let name = u.display_name.clone();
+    let mut row: user::ActiveModel = u.into();
+    row.password_hash = Set(hash);
+    row.update(&txn).await?;
+    Change::new(actor, "Mot de passe réinitialisé", Record::Account, id)
+        .after(&vec![("Compte", name)])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{db::test_db, testing::user_with_role};
+
+    #[tokio::test]
+    async fn admins_manage_staff_accounts_but_never_lock_themselves_out() {
+        let db = test_db().await;
+        let admin = user_with_role(&db, "Anne Admin", Role::Admin).await;
+        let now = Utc::now();
+        let input = AccountInput {
+            display_name: "Paul Gestion".into(),
+            email: "paul.gestion@mirvog.test".into(),
+            role: "staff".into(),
+            password: "court".into(),
+        };
+        let Err(AppError::Invalid(e)) = create(&db, admin.id, &input, now).await else {
+            panic!("short password refused")
+        };
+        assert!(e.message("password").is_some());
+        let input = AccountInput {
+            password: "un-mot-de-passe-solide".into(),
+            ..input
+        };
+        let paul = create(&db, admin.id, &input, now).await.unwrap();
+
+        // The last active administrator cannot demote or deactivate themself.
+        assert_eq!(
+            set_role(&db, admin.id, admin.id, "staff", now)
+                .await
+                .unwrap_err(),
+            AppError::refused("Vous ne pouvez pas changer votre propre rôle.")
+        );
+        assert!(
+            set_active(&db, admin.id, admin.id, false, now)
+                .await
+                .is_err()
+        );
+        set_role(&db, admin.id, paul, "admin", now).await.unwrap();
+        set_active(&db, admin.id, paul, false, now).await.unwrap();
+        reset_password(&db, admin.id, paul, "encore-un-autre-mot".into(), now)
+            .await
+            .unwrap();
+        // Officers are not managed here.
+        let officer = crate::testing::officer(&db, "Jean Martin").await;
+        assert_eq!(
+            set_role(&db, admin.id, officer.id, "admin", now)
+                .await
+                .unwrap_err(),
+            AppError::NotFound
+        );
+
+        let page = list(&db, admin.id).await.unwrap();
+        assert_eq!(page.accounts.len(), 2);
+        let actions: Vec<&str> = page.journal.iter().map(|l| l.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "Mot de passe réinitialisé",
+                "Compte désactivé",
+                "Rôle modifié",
+                "Compte créé"
+            ]
+        );
+        assert!(
+            page.journal[2]
+                .details
+                .contains(&"Rôle : Gestionnaire → Administrateur".to_owned())
+        );
+    }
+}
