@@ -329,26 +329,49 @@ pub async fn find_officer<C: ConnectionTrait>(
     Ok((u, p))
 }
 
-/// Officers whose name or address contains every word of `search`, by name.
+/// How many comma-separated names one search takes.
+const SEARCH_PARTS: usize = 30;
+
+/// Users whose name or address contains every word of `search` (case-insensitive). Parts
+/// separated by commas, semicolons or lines are searched each on their own: « Martin, Dubois;
+/// laurent » finds all three, so a list of names pasted from a message picks several officers.
+pub fn name_search(search: &str) -> Condition {
+    let mut any = Condition::any();
+    let parts = search
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .take(SEARCH_PARTS);
+    for part in parts {
+        let mut all = Condition::all();
+        for word in part.split_whitespace().take(5) {
+            let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
+            let lower = |c: user::Column| Expr::expr(Func::lower(Expr::col(c)));
+            all = all.add(
+                Condition::any()
+                    .add(lower(user::Column::DisplayName).like(pattern.clone()))
+                    .add(lower(user::Column::Email).like(pattern)),
+            );
+        }
+        any = any.add(all);
+    }
+    if search.trim().is_empty() {
+        Condition::all()
+    } else {
+        any
+    }
+}
+
+/// Officers matching `search` (see [`name_search`]), by name.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     search: &str,
     inactive: bool,
 ) -> AppResult<OfficerList> {
-    let mut cond = Condition::all()
+    let cond = Condition::all()
         .add(user::Column::Role.eq(Role::Officer))
-        .add(user::Column::Active.eq(!inactive));
-    for word in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
-        cond = cond.add(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(user::Column::DisplayName)))
-                        .like(pattern.clone()),
-                )
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::Email))).like(pattern)),
-        );
-    }
+        .add(user::Column::Active.eq(!inactive))
+        .add(name_search(search));
     let found = user::Entity::find()
         .filter(cond)
         .order_by_asc(user::Column::DisplayName)

@@ -196,3 +196,24 @@ async fn officers_have_unique_addresses_and_keep_their_places_until_removed() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn a_search_with_commas_finds_each_name() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    for n in ["Jean Martin", "Paul Dubois", "Luc Laurent", "Marc Autre"] {
+        new_officer(&db, staff, n).await;
+    }
+    let names =
+        |l: crate::officers::OfficerList| l.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    let found = officers::list(&db, "martin, DUBOIS;\nluc laur", false)
+        .await
+        .unwrap();
+    assert_eq!(names(found), ["Jean Martin", "Luc Laurent", "Paul Dubois"]);
+    let found = officers::list(&db, "marc jean", false).await.unwrap();
+    assert!(names(found).is_empty(), "every word of a part must match");
+    assert_eq!(
+        officers::list(&db, "  ", false).await.unwrap().rows.len(),
+        4
+    );
+}

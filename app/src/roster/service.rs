@@ -12,12 +12,11 @@ use crate::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func},
 };
 use std::collections::HashMap;
 
 /// How many officers a search shows.
-const SEARCH_LIMIT: u64 = 40;
+const SEARCH_LIMIT: u64 = 60;
 
 pub async fn staff_session<C: ConnectionTrait>(
     db: &C,
@@ -111,20 +110,10 @@ async fn find_officers<C: ConnectionTrait>(
     search: &str,
     in_session: &HashMap<i32, EnrolmentStatus>,
 ) -> AppResult<Vec<OfficerChoice>> {
-    let mut cond = Condition::all()
+    let cond = Condition::all()
         .add(user::Column::Role.eq(Role::Officer))
-        .add(user::Column::Active.eq(true));
-    for word in search.split_whitespace().take(5) {
-        let pattern = format!("%{}%", word.to_lowercase().replace(['%', '_'], ""));
-        cond = cond.add(
-            Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(user::Column::DisplayName)))
-                        .like(pattern.clone()),
-                )
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::Email))).like(pattern)),
-        );
-    }
+        .add(user::Column::Active.eq(true))
+        .add(crate::officers::service::name_search(search));
     let found = user::Entity::find()
         .filter(cond)
         .order_by_asc(user::Column::DisplayName)

@@ -321,7 +321,10 @@ fn EnrolPicker(id: i32, free: i32, search: String, choices: Vec<OfficerChoice>) 
         <p class="cas-note">{seats}</p>
         <form method="get" action=format!("/gestion/sessions/{id}#inscrire") class="cas-search" role="search">
             <div class="fr-input-group">
-                <label class="fr-label" for="recherche">"Rechercher des officiers (nom ou adresse)"</label>
+                <label class="fr-label" for="recherche">
+                    "Rechercher des officiers (nom ou adresse)"
+                    <span class="fr-hint-text">"Plusieurs noms séparés par des virgules : « Martin, Dubois, Laurent »."</span>
+                </label>
                 <input class="fr-input" type="search" id="recherche" name="recherche" value=search/>
             </div>
             <button type="submit" class="fr-btn fr-btn--secondary">"Rechercher"</button>
