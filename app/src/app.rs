@@ -13,6 +13,7 @@ use crate::{
         staff::{
             accounts::StaffAccountsPage,
             officer::OfficerPageView,
+            officer_import::OfficerImportPage,
             officers::{OfficerFormPage, OfficersPage},
             planning::PlanningPage,
             session::{CancelSessionPage, StaffSessionPage},
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/utilisateurs") view=StaffAccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers") view=OfficersPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers/nouveau") view=OfficerFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/officiers/import") view=OfficerImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers/:id") view=OfficerPageView ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/officiers/:id/modifier") view=OfficerFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/formations") view=TrainingsPage ssr=SsrMode::Async/>

@@ -24,6 +24,7 @@ pub mod enrolment;
 pub mod flash;
 pub mod forms;
 pub mod journal;
+pub mod officer_import;
 pub mod officers;
 pub mod planning;
 pub mod programme;

@@ -208,3 +208,48 @@ test("a new officer with an address already in use is refused next to the field"
   await expect(message(page)).toHaveText("Officier créé.");
   await expect(page.getByText("Aucun mot de passe")).toBeVisible();
 });
+
+/** A CSV as French Excel saves it: Windows-1252, « ; ». */
+function latin1Csv(lines: string[]): Buffer {
+  return Buffer.from(lines.join("\r\n") + "\r\n", "latin1");
+}
+
+test("staff import officers from a spreadsheet: a bad line stops everything until it is fixed", async ({ page }) => {
+  const stamp = Date.now() % 100000;
+  const header = "Nom;Adresse électronique;Grade;Armée ou service;Date de départ";
+  const good1 = `Général Hélène Lefèvre ${stamp};helene.lefevre.${stamp}@mirvog.demo;Général de brigade;Armée de Terre;30/06/2027`;
+  const good2 = `Amiral François Nédélec ${stamp};francois.nedelec.${stamp}@mirvog.demo;Contre-amiral;Marine nationale;`;
+  const bad = `Général Sans Adresse ${stamp};pas-une-adresse;Général de division;Armée de l'Air;`;
+  await staffLogin(page);
+  await page.getByRole("link", { name: "Officiers", exact: true }).click();
+  await page.getByRole("link", { name: "Importer (CSV)" }).click();
+
+  await page.getByLabel("Fichier CSV").setInputFiles({
+    name: "officiers.csv",
+    mimeType: "text/csv",
+    buffer: latin1Csv([header, good1, bad, good2]),
+  });
+  await page.getByRole("button", { name: "Prévisualiser" }).click();
+  await expect(page.locator("#apercu")).toContainText("Windows-1252");
+  await expect(page.locator("#apercu")).toContainText("2 ligne(s) prête(s), 1 refusée(s)");
+  const refused = page.getByRole("row").filter({ hasText: "Adresse électronique invalide" });
+  await expect(refused.getByRole("cell").first()).toHaveText("3");
+  await expect(page.getByText("rien n'a été importé")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Importer/ })).toHaveCount(0);
+  // Accented names read correctly from Windows-1252.
+  await expect(page.getByRole("cell", { name: `Général Hélène Lefèvre ${stamp}` })).toBeVisible();
+
+  await page.getByLabel("Fichier CSV").setInputFiles({
+    name: "officiers-corrige.csv",
+    mimeType: "text/csv",
+    buffer: latin1Csv([header, good1, good2]),
+  });
+  await page.getByRole("button", { name: "Prévisualiser" }).click();
+  await expect(page.locator("#apercu")).toContainText("2 ligne(s) prête(s), 0 refusée(s)");
+  await page.getByRole("button", { name: "Importer 2 officiers" }).click();
+  await expect(message(page)).toHaveText("2 officiers importés.");
+  await page.getByLabel("Rechercher (nom ou adresse)").fill(`${stamp}`);
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await expect(page.getByRole("link", { name: `Amiral François Nédélec ${stamp}` })).toBeVisible();
+  await expect(page.getByRole("link", { name: `Général Hélène Lefèvre ${stamp}` })).toBeVisible();
+});

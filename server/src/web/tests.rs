@@ -487,6 +487,10 @@ const STAFF_FUNCTIONS: &[(&str, &str)] = &[
         "/api/gestion/programme/enregistrer",
         "officer_id=1&starts_on=2027-01-01&ends_on=2027-12-31&career_goal=",
     ),
+    ("/api/gestion/officiers/import", ""),
+    ("/api/gestion/officiers/import/fichier", MULTIPART),
+    ("/api/gestion/officiers/import/confirmer", ""),
+    ("/api/gestion/officiers/import/abandonner", ""),
     (
         "/api/gestion/programme/ajouter",
         "officer_id=1&training_id=1&priority=obligatoire",
@@ -496,6 +500,31 @@ const STAFF_FUNCTIONS: &[(&str, &str)] = &[
         "officer_id=1&item_id=1&action=retirer",
     ),
 ];
+
+/// Marks the file upload: its body is a multipart form with a small CSV.
+const MULTIPART: &str = "multipart";
+const BOUNDARY: &str = "cassiopee-test-boundary";
+
+/// A staff function call as a browser form sends it (multipart for the file upload).
+fn staff_call(path: &str, body: &str, cookie: Option<&str>) -> HttpRequest<Body> {
+    if body != MULTIPART {
+        return form_request(path, body, cookie);
+    }
+    let file = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"o.csv\"\r\nContent-Type: text/csv\r\n\r\nNom;Adresse électronique;Grade;Armée\r\nJean;j@m.fr;Général;Terre\r\n\r\n--{BOUNDARY}--\r\n"
+    );
+    let mut req = HttpRequest::post(path)
+        .header(header::HOST, "cassiopee.test")
+        .header(header::ORIGIN, "http://cassiopee.test")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        );
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    req.body(Body::from(file)).unwrap()
+}
 
 /// Admin functions: refused to officers, staff (gestionnaires) and anonymous users.
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
@@ -526,6 +555,7 @@ const STAFF_PAGES: &[&str] = &[
     "/gestion/officiers/nouveau",
     "/gestion/officiers/1",
     "/gestion/officiers/1/modifier",
+    "/gestion/officiers/import",
     "/admin/utilisateurs",
 ];
 
@@ -541,16 +571,16 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
     app::testing::session_at(&app.db, t.id, start, 7, 5).await;
 
     for (path, body) in STAFF_FUNCTIONS {
-        let res = app.send(form_request(path, body, Some(&officer))).await;
+        let res = app.send(staff_call(path, body, Some(&officer))).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {path}");
-        let res = app.send(form_request(path, body, None)).await;
+        let res = app.send(staff_call(path, body, None)).await;
         assert_eq!(
             res.status(),
             StatusCode::UNAUTHORIZED,
             "anonymous on {path}"
         );
         // The body is one the function reads: staff get past the role check.
-        let res = app.send(form_request(path, body, Some(&staff))).await;
+        let res = app.send(staff_call(path, body, Some(&staff))).await;
         assert!(
             ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&res.status()),
             "staff on {path}: {}",

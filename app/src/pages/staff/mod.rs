@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod officer;
+pub mod officer_import;
 pub mod officers;
 pub mod planning;
 pub mod session;

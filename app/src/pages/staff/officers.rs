@@ -24,7 +24,10 @@ pub fn OfficersPage() -> impl IntoView {
         <Title text="Officiers"/>
         <div class="cas-page-head">
             <h1>"Officiers"</h1>
-            <a class="fr-btn" href="/gestion/officiers/nouveau">"Nouvel officier"</a>
+            <div class="cas-actions">
+                <a class="fr-btn fr-btn--secondary" href="/gestion/officiers/import">"Importer (CSV)"</a>
+                <a class="fr-btn" href="/gestion/officiers/nouveau">"Nouvel officier"</a>
+            </div>
         </div>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
