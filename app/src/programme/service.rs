@@ -61,8 +61,18 @@ pub async fn programme_of<C: ConnectionTrait>(
     for r in rows {
         let mine = by_training.remove(&r.training_id).unwrap_or_default();
         let (status, note, session_id) = derive(db, &mine, now).await?;
+        // Sessions where the officer already holds a place (a waitlist) are not offered again.
+        let held: Vec<i32> = mine
+            .iter()
+            .filter(|(e, _)| e.status.is_live())
+            .map(|(_, s)| s.id)
+            .collect();
         let next_sessions = if with_sessions && status == ItemStatus::APlanifier {
-            open_sessions(db, r.training_id, now).await?
+            open_sessions(db, r.training_id, now)
+                .await?
+                .into_iter()
+                .filter(|s| !held.contains(&s.id))
+                .collect()
         } else {
             Vec::new()
         };

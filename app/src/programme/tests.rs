@@ -217,3 +217,36 @@ async fn a_search_with_commas_finds_each_name() {
         4
     );
 }
+
+#[tokio::test]
+async fn a_session_whose_waitlist_the_officer_is_on_is_not_offered_again() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    let o = new_officer(&db, staff, "Jean Martin").await;
+    let other = new_officer(&db, staff, "Paul Premier").await;
+    let t = training(&db, "Négocier").await;
+    let now = Utc::now();
+    save(&db, staff, o, dates("2026-01-01", "2030-12-31"), now)
+        .await
+        .unwrap();
+    add_item(&db, staff, o, &t.id.to_string(), "obligatoire", now)
+        .await
+        .unwrap();
+    let full = session_at(&db, t.id, now + Duration::days(30), 7, 1).await;
+    let later = session_at(&db, t.id, now + Duration::days(60), 7, 5).await;
+    enrol(&db, other, full.id, now).await.unwrap();
+    enrol(&db, o, full.id, now).await.unwrap();
+    let p = programme_of(&db, o, now, true).await.unwrap().unwrap();
+    let item = &p.items[0];
+    assert_eq!(item.status, ItemStatus::APlanifier);
+    assert!(
+        item.note
+            .as_deref()
+            .unwrap()
+            .starts_with("Liste d'attente (position 1)")
+    );
+    assert_eq!(
+        item.next_sessions.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [later.id]
+    );
+}
