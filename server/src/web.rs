@@ -49,6 +49,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(answer_in_time))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -100,10 +101,52 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
                 .finish();
             Redirect::to(&format!("/connexion?{query}")).into_response()
         }
+        // A fixed page: nothing of the forbidden page is computed for this user.
         PageAccess::Forbidden => {
-            let mut res = next.run(req).await;
-            *res.status_mut() = StatusCode::FORBIDDEN;
-            res
+            (StatusCode::FORBIDDEN, axum::response::Html(FORBIDDEN_PAGE)).into_response()
+        }
+    }
+}
+
+/// The French 403 page of a staff or admin page opened by someone without the role.
+const FORBIDDEN_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="fr" data-fr-scheme="light">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Accès refusé – Cassiopée</title>
+<link rel="stylesheet" href="/dsfr/dsfr.min.css">
+</head>
+<body>
+<header class="fr-header"><div class="fr-header__body"><div class="fr-container"><div class="fr-header__body-row">
+<div class="fr-header__brand"><div class="fr-header__brand-top"><div class="fr-header__logo"><p class="fr-logo">Ministère<br>des Armées</p></div></div>
+<div class="fr-header__service"><a href="/" title="Accueil – Cassiopée"><p class="fr-header__service-title">Cassiopée</p></a></div></div>
+</div></div></div></header>
+<main class="fr-container fr-py-4w" role="main">
+<h1>Accès refusé</h1>
+<p class="fr-text--lead">Vous n'avez pas les droits nécessaires pour ouvrir cette page.</p>
+<p>Si vous pensez qu'il s'agit d'une erreur, contactez la MiRVOG.</p>
+<a class="fr-btn" href="/">Retour à l'accueil</a>
+</main>
+</body>
+</html>
+"#;
+
+/// How long a page or server function may take before the visitor is told to retry: a render
+/// stalled by a bug must not hold the browser (and a connection) forever.
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Answers 503 with a French message when the app has not answered in [`ANSWER_WITHIN`].
+async fn answer_in_time(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    match tokio::time::timeout(ANSWER_WITHIN, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => {
+            tracing::error!(%path, "no answer in time");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Le serveur a mis trop de temps à répondre : rechargez la page dans un instant.",
+            )
+                .into_response()
         }
     }
 }

@@ -6,6 +6,7 @@ use app::model::Role;
 use axum::body::Body;
 use http::Request as HttpRequest;
 use sea_orm::EntityTrait;
+use std::time::Duration;
 use tower::ServiceExt;
 
 const PASSWORD: &str = "mot-de-passe-solide";
@@ -44,8 +45,14 @@ impl TestApp {
             .id
     }
 
+    /// One request through the app; a request that does not answer within 30 s fails the test
+    /// with its method and path instead of hanging the run.
     async fn send(&self, req: HttpRequest<Body>) -> Response {
-        self.router.clone().oneshot(req).await.unwrap()
+        let what = format!("{} {}", req.method(), req.uri());
+        tokio::time::timeout(Duration::from_secs(30), self.router.clone().oneshot(req))
+            .await
+            .unwrap_or_else(|_| panic!("no answer within 30 s to {what}"))
+            .unwrap()
     }
 
     /// Logs in like the HTML form does and returns the session cookie.
