@@ -149,6 +149,34 @@ pub fn SelectField(
     }
 }
 
+/// A select of a GET filter form; `all` is the choice that filters nothing.
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] all: Option<&'static str>,
+    choices: Vec<crate::catalogue::Choice>,
+    selected: Option<String>,
+) -> impl IntoView {
+    let id = format!("filtre-{name}");
+    let options = choices
+        .into_iter()
+        .map(|c| {
+            let is_selected = selected.as_deref() == Some(c.value.as_str());
+            view! { <option value=c.value selected=is_selected>{c.label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="fr-select-group">
+            <label class="fr-label" for=id.clone()>{label}</label>
+            <select class="fr-select" id=id name=name>
+                {all.map(|a| view! { <option value="">{a}</option> })}
+                {options}
+            </select>
+        </div>
+    }
+}
+
 /// The alert above a refused form.
 #[component]
 pub fn FormAlert(refusal: Option<AppError>) -> impl IntoView {

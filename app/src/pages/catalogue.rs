@@ -1,5 +1,6 @@
 use crate::{
     catalogue::{Choice, Filters, SessionCard, TrainingGroup, get_catalogue},
+    forms::FilterSelect,
     layout::{ErrorView, Loading},
     model::EnrolmentStatus,
 };
@@ -53,38 +54,11 @@ fn FilterForm(
 ) -> impl IntoView {
     view! {
         <form method="get" action="/formations" class="cas-filters">
-            <Select name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
-            <Select name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
-            <Select name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
+            <FilterSelect name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
+            <FilterSelect name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
+            <FilterSelect name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
             <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
         </form>
-    }
-}
-
-#[component]
-fn Select(
-    name: &'static str,
-    label: &'static str,
-    all: &'static str,
-    choices: Vec<Choice>,
-    selected: Option<String>,
-) -> impl IntoView {
-    let id = format!("filtre-{name}");
-    let options = choices
-        .into_iter()
-        .map(|c| {
-            let is_selected = selected.as_deref() == Some(c.value.as_str());
-            view! { <option value=c.value selected=is_selected>{c.label}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="fr-select-group">
-            <label class="fr-label" for=id.clone()>{label}</label>
-            <select class="fr-select" id=id name=name>
-                <option value="">{all}</option>
-                {options}
-            </select>
-        </div>
     }
 }
 

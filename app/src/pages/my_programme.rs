@@ -82,15 +82,11 @@ fn Item(item: ProgrammeItem) -> impl IntoView {
 
 #[component]
 fn Open(s: OpenSession) -> impl IntoView {
-    let action = if s.full {
-        Action::JoinWaitlist
-    } else {
-        Action::Enrol
-    };
-    let class = if s.full {
-        "fr-btn fr-btn--secondary fr-btn--sm"
-    } else {
+    let action = s.action;
+    let class = if action == Action::Enrol {
         "fr-btn fr-btn--sm"
+    } else {
+        "fr-btn fr-btn--secondary fr-btn--sm"
     };
     view! {
         <li class="cas-open-session" data-session-id=s.id>

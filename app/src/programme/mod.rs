@@ -45,7 +45,8 @@ pub struct OpenSession {
     pub place: String,
     /// « 3 places restantes », « Complet ».
     pub seats: String,
-    pub full: bool,
+    /// What the officer's button does (decided by the enrolment rules).
+    pub action: crate::enrolment::Action,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

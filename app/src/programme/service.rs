@@ -2,7 +2,7 @@ use super::{ItemStatus, OpenSession, Programme, ProgrammeItem};
 use crate::{
     catalogue::seats_label,
     dates,
-    enrolment::service::waitlist_position,
+    enrolment::service::{available_action, waitlist_position},
     entities::{enrolment, programme, programme_item, session, training},
     error::{AppError, AppResult},
     forms::Check,
@@ -177,12 +177,16 @@ pub async fn open_sessions<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|s| OpenSession {
-            id: s.id,
-            dates: dates::span(s.starts_at, s.ends_at),
-            place: place_label(&s),
-            seats: seats_label(s.capacity, s.seats_taken),
-            full: s.seats_taken >= s.capacity,
+        .filter_map(|s| {
+            // A session without a place of the officer: « S'inscrire » or the waitlist.
+            let action = available_action(&s, None, now).ok()?;
+            Some(OpenSession {
+                id: s.id,
+                dates: dates::span(s.starts_at, s.ends_at),
+                place: place_label(&s),
+                seats: seats_label(s.capacity, s.seats_taken),
+                action,
+            })
         })
         .collect())
 }

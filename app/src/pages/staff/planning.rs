@@ -1,6 +1,7 @@
 use super::StatusBadge;
 use crate::{
     catalogue::Choice,
+    forms::FilterSelect,
     layout::{ErrorView, Loading},
     planning::{Calendar, Planning, PlanningFilters, get_calendar, get_planning, status_choices},
 };
@@ -82,39 +83,12 @@ fn Filters(f: PlanningFilters, p: Planning) -> impl IntoView {
     ];
     view! {
         <form method="get" action="/gestion/sessions" class="cas-filters">
-            <FilterSelect name="periode" label="Période" all=None choices=periods selected=f.period.clone()/>
-            <FilterSelect name="statut" label="Statut" all=Some("Tous les statuts") choices=status_choices() selected=f.status.clone()/>
-            <FilterSelect name="formation" label="Formation" all=Some("Toutes les formations") choices=p.trainings selected=f.training.map(|t| t.to_string())/>
-            <FilterSelect name="mois" label="Mois" all=Some("Tous les mois") choices=p.months selected=f.month.clone()/>
+            <FilterSelect name="periode" label="Période" choices=periods selected=f.period.clone()/>
+            <FilterSelect name="statut" label="Statut" all="Tous les statuts" choices=status_choices() selected=f.status.clone()/>
+            <FilterSelect name="formation" label="Formation" all="Toutes les formations" choices=p.trainings selected=f.training.map(|t| t.to_string())/>
+            <FilterSelect name="mois" label="Mois" all="Tous les mois" choices=p.months selected=f.month.clone()/>
             <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
         </form>
-    }
-}
-
-#[component]
-fn FilterSelect(
-    name: &'static str,
-    label: &'static str,
-    all: Option<&'static str>,
-    choices: Vec<Choice>,
-    selected: Option<String>,
-) -> impl IntoView {
-    let id = format!("filtre-{name}");
-    let options = choices
-        .into_iter()
-        .map(|c| {
-            let is_selected = selected.as_deref() == Some(c.value.as_str());
-            view! { <option value=c.value selected=is_selected>{c.label}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="fr-select-group">
-            <label class="fr-label" for=id.clone()>{label}</label>
-            <select class="fr-select" id=id name=name>
-                {all.map(|a| view! { <option value="">{a}</option> })}
-                {options}
-            </select>
-        </div>
     }
 }
 
