@@ -1,10 +1,11 @@
-use crate::{app::UserResource, auth::Login, layout::ErrorAlert};
+use crate::{auth::Login, layout::ErrorAlert};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// `/connexion`. A plain HTML form posted to the login server function: the same request with
-/// or without wasm, followed by a full page load as the logged-in user.
+/// or without wasm, followed by a full page load as the logged-in user. The current user is read
+/// by the header only: one resource read in two `<Suspense>` can stall a Leptos 0.8 render.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     // Reads the error the server put in the URL after a failed attempt.
@@ -13,7 +14,6 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     // After a refused attempt the server sends the typed address back.
     let email = move || query.read().get("email").unwrap_or_default();
-    let user = expect_context::<UserResource>();
     let error = move || {
         login
             .value()
@@ -27,15 +27,6 @@ pub fn LoginPage() -> impl IntoView {
         <div class="fr-grid-row fr-grid-row--center">
             <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
                 <h1>"Connexion à Cassiopée"</h1>
-                <Suspense>
-                    {move || Suspend::new(async move {
-                        user.await.ok().flatten().map(|u| view! {
-                            <div class="fr-alert fr-alert--info fr-alert--sm fr-mb-3w">
-                                <p>"Vous êtes connecté en tant que " {u.display_name} "."</p>
-                            </div>
-                        })
-                    })}
-                </Suspense>
                 {error}
                 <form method="post" action=Login::url() class="cas-login">
                     <input type="hidden" name="next" value=next/>
