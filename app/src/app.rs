@@ -9,9 +9,10 @@ use crate::{
         login::LoginPage,
         my_programme::MyProgrammePage,
         my_trainings::MyTrainingsPage,
-        session::SessionPageView,
+        session::{InvitationPageView, SessionPageView},
         staff::{
             accounts::StaffAccountsPage,
+            fill::FillSessionPage,
             officer::OfficerPageView,
             officer_import::OfficerImportPage,
             officers::{OfficerFormPage, OfficersPage},
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/invitations/:token") view=InvitationPageView ssr=SsrMode::Async/>
                     <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-programme") view=MyProgrammePage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>
@@ -91,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gestion/sessions/:id") view=StaffSessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/sessions/:id/modifier") view=SessionFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/sessions/:id/annuler") view=CancelSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/sessions/:id/remplir") view=FillSessionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

@@ -102,6 +102,11 @@ pub fn input_time(at: DateTime<Utc>) -> String {
     paris(at).format("%H:%M").to_string()
 }
 
+/// A calendar day: « mercredi 30 juin 2027 ».
+pub fn date(d: NaiveDate) -> String {
+    day(end_of_day(d))
+}
+
 /// The Paris calendar day of an instant.
 pub fn paris_date(at: DateTime<Utc>) -> NaiveDate {
     paris(at).date_naive()

@@ -23,6 +23,7 @@ pub mod dates;
 pub mod enrolment;
 pub mod flash;
 pub mod forms;
+pub mod invitation;
 pub mod journal;
 pub mod officer_import;
 pub mod officers;

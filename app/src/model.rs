@@ -189,6 +189,33 @@ impl EnrolmentStatus {
     }
 }
 
+/// Where an invitation of « Remplir la session » stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum InvitationStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "en_attente"))]
+    EnAttente,
+    /// The officer enrolled while invited.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "acceptee"))]
+    Acceptee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "declinee"))]
+    Declinee,
+}
+
+impl InvitationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::EnAttente => "En attente de réponse",
+            InvitationStatus::Acceptee => "Acceptée",
+            InvitationStatus::Declinee => "Déclinée",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
 #[cfg_attr(

@@ -4,7 +4,10 @@
 use crate::error::{AppError, AppResult};
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
+    password_hash::{
+        SaltString,
+        rand_core::{OsRng, RngCore},
+    },
 };
 
 /// Shortest password accepted for a new account.
@@ -27,6 +30,14 @@ pub async fn hash_password(password: String) -> AppResult<String> {
         tracing::error!(error = %e, "argon2 hashing failed");
         AppError::Internal
     })
+}
+
+/// A secret for a link (an invitation, a calendar feed): 128 random bits from the system's
+/// generator, as 32 hexadecimal characters.
+pub fn secret_token() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks a password against a stored hash; a malformed hash never matches.

@@ -2,7 +2,7 @@
 // officers at once, take attendance, cancel another session; the officer sees the result.
 // Labels come from the UI contract (product.md §4).
 import { expect, test, type Page } from "@playwright/test";
-import { login as officerLogin, myUpcomingEntry, newPhoneContext, officer, pathIs } from "./helpers";
+import { login as officerLogin, myUpcomingEntry, newPhoneContext, officer, open, pathIs } from "./helpers";
 
 const STAFF = "gestion@mirvog.demo";
 const STAFF_PASSWORD = "Cassiopee2026!";
@@ -190,6 +190,94 @@ test("staff build an officer's programme; the officer enrols from « Mon program
   // Staff see the place in the officer's history.
   await page.reload();
   await expect(page.getByRole("link", { name: title })).toBeVisible();
+});
+
+/** Gives test officer N a programme ending in `endDays` days with `title` at `priority`. */
+async function programmeWith(page: Page, n: number, title: string, priority: string, endDays: number): Promise<void> {
+  await page.goto(`/gestion/officiers?recherche=essai%20${n}`);
+  await page.getByRole("link", { name: `Général Essai ${n}`, exact: true }).click();
+  await page.getByLabel("Début du programme").fill(inDays(-30));
+  await page.getByLabel("Fin du programme").fill(inDays(endDays));
+  await page.getByLabel("Projet professionnel").fill("Administrateur indépendant");
+  await page.getByRole("button", { name: "Enregistrer le programme" }).click();
+  await expect(message(page)).toHaveText("Programme enregistré.");
+  await page.getByLabel("Ajouter une formation").selectOption({ label: title });
+  await page.getByLabel("Priorité", { exact: true }).selectOption(priority);
+  await page.getByRole("button", { name: "Ajouter", exact: true }).click();
+  await expect(message(page)).toContainText("ajoutée au programme");
+}
+
+test("staff fill a session from its candidates: one invited accepts from the link, one enrolled directly", async ({ page, browser }) => {
+  const title = `Piloter la transformation (essai ${Date.now() % 100000})`;
+  await staffLogin(page);
+  const sessionId = await plannedSession(page, title, 120);
+  await programmeWith(page, 7, title, "recommandee", 200);
+  await programmeWith(page, 8, title, "obligatoire", 300);
+
+  // « Remplir la session »: the candidates by priority, the first ones ticked for the free seats.
+  await page.goto(`/gestion/sessions/${sessionId}`);
+  await page.getByRole("link", { name: "Remplir la session" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Remplir la session");
+  const rows = page.locator("form table tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("Général Essai 8");
+  await expect(rows.nth(0)).toContainText("Obligatoire");
+  await expect(rows.nth(1)).toContainText("Général Essai 7");
+  await expect(rows.nth(1)).toContainText("Recommandée");
+  await expect(page.getByLabel("Général Essai 8")).toBeChecked();
+  await expect(page.getByLabel("Général Essai 7")).toBeChecked();
+
+  // Invite one in one click.
+  await page.getByLabel("Général Essai 8").uncheck();
+  await page.getByRole("button", { name: "Inviter les officiers sélectionnés" }).click();
+  await expect(message(page)).toContainText("1 officier invité (Général Essai 7)");
+  const invitations = page.locator("#invitations + .fr-table");
+  await expect(invitations).toContainText("Général Essai 7");
+  const link = await invitations.getByRole("link", { name: /^\/invitations\// }).getAttribute("href");
+  expect(link).toMatch(/^\/invitations\/[0-9a-f]{32}$/);
+
+  // Enrol the other directly from the same list.
+  await page.getByRole("link", { name: "Remplir la session" }).click();
+  await expect(rows.filter({ hasText: "Général Essai 7" })).toContainText("Invité le");
+  await page.getByLabel("Général Essai 7").uncheck();
+  await page.getByLabel("Général Essai 8").check();
+  await page.getByRole("button", { name: "Inscrire directement" }).click();
+  await expect(message(page)).toHaveText("1 officier inscrit.");
+  await expect(page.getByRole("heading", { name: "Participants (1)" })).toBeVisible();
+
+  const phone = await newPhoneContext(browser, true);
+  try {
+    // The invited officer finds the invitation in « Mes formations » and accepts from the link.
+    const o = await phone.newPage();
+    await officerLogin(o, officer(7), true);
+    await o.goto("/mes-formations");
+    const invitation = o.locator(".cas-invitations").locator(`[data-session-id="${sessionId}"]`);
+    await expect(invitation).toContainText(title);
+    await open(o, link!, true);
+    await expect(o.getByText("Invitation de la MiRVOG")).toBeVisible();
+    await o.getByRole("button", { name: /^S.inscrire$/ }).click();
+    await expect(o.getByText("Votre inscription est confirmée.")).toBeVisible();
+    const entry = await myUpcomingEntry(o, sessionId, true);
+    await expect(entry).toContainText("Inscrit");
+    await expect(o.locator(".cas-invitations")).toHaveCount(0);
+    await o.goto("/mon-programme");
+    await expect(o.locator(".cas-programme__item").filter({ hasText: title })).toContainText("Inscrit");
+    await o.getByRole("button", { name: "Se déconnecter" }).click();
+
+    // The officer enrolled directly sees it too.
+    await officerLogin(o, officer(8), true);
+    const direct = await myUpcomingEntry(o, sessionId, true);
+    await expect(direct).toContainText("Inscrit");
+    await o.goto("/mon-programme");
+    await expect(o.locator(".cas-programme__item").filter({ hasText: title })).toContainText("Inscrit");
+  } finally {
+    await phone.close();
+  }
+
+  // Staff see the answer.
+  await page.reload();
+  await expect(page.locator("#invitations + .fr-table")).toContainText("Invitation acceptée le");
+  await expect(page.getByRole("heading", { name: "Participants (2)" })).toBeVisible();
 });
 
 test("a new officer with an address already in use is refused next to the field", async ({ page }) => {

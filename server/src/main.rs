@@ -1,4 +1,5 @@
 //! `cassiopee`: the server binary and its operator commands (product §7).
+#![recursion_limit = "256"]
 
 mod cli;
 mod config;

@@ -225,7 +225,7 @@ pub fn page_access(path: &str, role: Option<Role>) -> PageAccess {
         role == Role::Admin
     } else if under("/gestion") {
         role.is_staff()
-    } else if under("/mes-formations") || under("/mon-programme") {
+    } else if under("/mes-formations") || under("/mon-programme") || under("/invitations") {
         role == Role::Officer
     } else {
         true
@@ -264,6 +264,15 @@ mod tests {
             Allowed
         );
         assert_eq!(page_access("/mes-formations", Some(Role::Staff)), Forbidden);
+        assert_eq!(page_access("/invitations/abc", None), LoginRequired);
+        assert_eq!(
+            page_access("/invitations/abc", Some(Role::Staff)),
+            Forbidden
+        );
+        assert_eq!(
+            page_access("/invitations/abc", Some(Role::Officer)),
+            Allowed
+        );
     }
 
     #[test]

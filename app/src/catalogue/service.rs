@@ -64,7 +64,7 @@ pub async fn catalogue<C: ConnectionTrait>(
         if !keep {
             continue;
         }
-        let open = enrolment_open(&s, now).is_ok();
+        let open = enrolment_open(&s, false, now).is_ok();
         let card = SessionCard {
             id: s.id,
             dates: dates::span(s.starts_at, s.ends_at),

@@ -70,7 +70,7 @@ pub async fn unmet_demand<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Demand>> {
     use crate::entities::{enrolment, programme, programme_item, user};
-    use crate::model::{EnrolmentStatus, Priority};
+    use crate::model::Priority;
     use std::collections::{HashMap, HashSet};
 
     let today = crate::dates::paris_date(now);
@@ -103,10 +103,7 @@ pub async fn unmet_demand<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter_map(|(e, s)| s.map(|s| (e, s)))
-        .filter(|(e, s)| {
-            e.status == EnrolmentStatus::Present
-                || (e.status.is_live() && s.status != SessionStatus::Annulee && s.ends_at > now)
-        })
+        .filter(|(e, s)| crate::programme::service::place_covers(e, s, now))
         .map(|(e, s)| (e.officer_id, s.training_id))
         .collect();
     let offered: HashSet<i32> = session::Entity::find()

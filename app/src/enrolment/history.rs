@@ -69,5 +69,6 @@ pub async fn my_trainings<C: ConnectionTrait>(
     }
     // Most recent first for the past.
     out.past.reverse();
+    out.invitations = crate::invitation::service::open_for_officer(db, officer_id, now).await?;
     Ok(out)
 }

@@ -61,6 +61,8 @@ pub struct MyEnrolment {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyTrainings {
+    /// Staff's invitations still waiting for the officer's answer (« Remplir la session »).
+    pub invitations: Vec<crate::invitation::MyInvitation>,
     pub upcoming: Vec<MyEnrolment>,
     pub past: Vec<MyEnrolment>,
 }
@@ -82,6 +84,8 @@ pub struct PlaceState {
     pub waitlist_position: Option<u64>,
     /// The one action offered, or why there is none.
     pub action: Result<Action, String>,
+    /// Set while staff's invitation to this session awaits the officer's answer.
+    pub invitation: Option<String>,
 }
 
 /// What an action answers: a sentence for the officer and their place afterwards.

@@ -61,10 +61,12 @@ pub const SEAT_HOLDING: [EnrolmentStatus; 4] = [
 
 pub const LIVE: [EnrolmentStatus; 2] = [EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente];
 
-/// The one action the officer may take, or the French reason why none is possible.
+/// The one action the officer may take, or the French reason why none is possible. An officer
+/// invited by staff (« Remplir la session ») may enrol after the enrolment deadline.
 pub fn available_action(
     s: &session::Model,
     mine: Option<&enrolment::Model>,
+    invited: bool,
     now: DateTime<Utc>,
 ) -> Result<Action, String> {
     match mine.map(|e| e.status) {
@@ -74,7 +76,7 @@ pub fn available_action(
         }
         _ => {}
     }
-    enrolment_open(s, now)?;
+    enrolment_open(s, invited, now)?;
     if s.seats_taken < s.capacity {
         Ok(Action::Enrol)
     } else {
@@ -101,6 +103,10 @@ pub async fn place_in<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<PlaceState> {
     let mine = own_enrolment(db, s.id, viewer.id).await?;
+    let invitation = match &mine {
+        Some(e) if e.status.is_live() => None,
+        _ => crate::invitation::service::pending(db, s.id, viewer.id).await?,
+    };
     let rank = mine
         .as_ref()
         .filter(|e| e.status == EnrolmentStatus::ListeAttente)
@@ -110,7 +116,7 @@ pub async fn place_in<C: ConnectionTrait>(
         None => None,
     };
     let action = if viewer.role == Role::Officer {
-        available_action(s, mine.as_ref(), now)
+        available_action(s, mine.as_ref(), invitation.is_some(), now)
     } else {
         Err("Les inscriptions se font depuis l'espace de gestion.".to_owned())
     };
@@ -121,11 +127,21 @@ pub async fn place_in<C: ConnectionTrait>(
         mine: mine.map(|e| e.status),
         waitlist_position,
         action,
+        invitation: invitation
+            .filter(|_| enrolment_open(s, true, now).is_ok())
+            .map(|i| {
+                format!(
+                    "La MiRVOG vous invite à cette session (invitation du {}) : inscrivez-vous ci-dessous, ou déclinez l'invitation.",
+                    dates::day(i.created_at)
+                )
+            }),
     })
 }
 
-/// Checks that self-service enrolment is open on this session (§3.5, §3.4 last sentence).
-pub fn enrolment_open(s: &session::Model, now: DateTime<Utc>) -> Result<(), String> {
+/// Checks that self-service enrolment is open on this session (§3.5, §3.4 last sentence). The
+/// enrolment deadline does not apply to an officer staff invited: the invitation is the
+/// exception staff chose to make, until the session starts.
+pub fn enrolment_open(s: &session::Model, invited: bool, now: DateTime<Utc>) -> Result<(), String> {
     match s.status {
         SessionStatus::Publiee => {}
         SessionStatus::Annulee => return Err("Cette session a été annulée.".into()),
@@ -135,7 +151,7 @@ pub fn enrolment_open(s: &session::Model, now: DateTime<Utc>) -> Result<(), Stri
     if now >= s.starts_at {
         return Err("Cette session a déjà commencé : les inscriptions sont fermées.".into());
     }
-    if now > s.enrolment_deadline {
+    if now > s.enrolment_deadline && !invited {
         return Err(format!(
             "Les inscriptions à cette session sont closes depuis le {}.",
             dates::day_time(s.enrolment_deadline)
@@ -145,6 +161,7 @@ pub fn enrolment_open(s: &session::Model, now: DateTime<Utc>) -> Result<(), Stri
 }
 
 /// Self-service enrolment of an officer: a confirmed seat if one is free, else the waitlist.
+/// A pending invitation to the session is accepted by it.
 pub async fn enrol<C>(
     db: &C,
     officer_id: i32,
@@ -157,7 +174,8 @@ where
     let txn = crate::db::begin_write(db).await?;
     lock_officer(&txn, officer_id).await?;
     let s = visible_session(&txn, session_id).await?;
-    enrolment_open(&s, now).map_err(AppError::Refused)?;
+    let invitation = crate::invitation::service::pending(&txn, session_id, officer_id).await?;
+    enrolment_open(&s, invitation.is_some(), now).map_err(AppError::Refused)?;
     let mine = own_enrolment(&txn, session_id, officer_id).await?;
     if let Some(e) = &mine {
         match e.status {
@@ -202,6 +220,9 @@ where
             position: waitlist_position(&txn, session_id, rank).await?,
         }
     };
+    if let Some(invitation) = invitation {
+        crate::invitation::service::accepted(&txn, invitation, now).await?;
+    }
     txn.commit().await?;
     Ok(outcome)
 }
@@ -431,7 +452,7 @@ pub(super) async fn save_place<C: ConnectionTrait>(
 
 /// Locks the officer's user row for the rest of the transaction (PostgreSQL `FOR UPDATE`; on
 /// SQLite the immediate transaction already holds the write lock) and checks the role.
-pub(super) async fn lock_officer<C: ConnectionTrait>(
+pub(crate) async fn lock_officer<C: ConnectionTrait>(
     txn: &C,
     officer_id: i32,
 ) -> AppResult<user::Model> {

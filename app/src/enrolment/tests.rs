@@ -331,7 +331,7 @@ async fn the_page_offers_exactly_one_action() {
     let a = officer(&db, "A").await;
     let b = officer(&db, "B").await;
     let now = Utc::now();
-    assert_eq!(available_action(&s, None, now), Ok(Action::Enrol));
+    assert_eq!(available_action(&s, None, false, now), Ok(Action::Enrol));
     enrol(&db, a.id, s.id, now).await.unwrap();
     let s = session::Entity::find_by_id(s.id)
         .one(&db)
@@ -340,17 +340,20 @@ async fn the_page_offers_exactly_one_action() {
         .unwrap();
     let mine = own_enrolment(&db, s.id, a.id).await.unwrap();
     assert_eq!(
-        available_action(&s, mine.as_ref(), now),
+        available_action(&s, mine.as_ref(), false, now),
         Ok(Action::Withdraw)
     );
-    assert_eq!(available_action(&s, None, now), Ok(Action::JoinWaitlist));
+    assert_eq!(
+        available_action(&s, None, false, now),
+        Ok(Action::JoinWaitlist)
+    );
     enrol(&db, b.id, s.id, now).await.unwrap();
     let mine = own_enrolment(&db, s.id, b.id).await.unwrap();
     assert_eq!(
-        available_action(&s, mine.as_ref(), now),
+        available_action(&s, mine.as_ref(), false, now),
         Ok(Action::LeaveWaitlist)
     );
-    assert!(available_action(&s, None, s.enrolment_deadline + Duration::hours(1)).is_err());
+    assert!(available_action(&s, None, false, s.enrolment_deadline + Duration::hours(1)).is_err());
 }
 
 /// §3.1 and §3.4 under concurrency: 200 officers enrol at once into a 10-seat session, then the

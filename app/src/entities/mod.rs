@@ -3,6 +3,7 @@
 pub mod email_outbox;
 pub mod enrolment;
 pub mod feedback;
+pub mod invitation;
 pub mod journal;
 pub mod notification;
 pub mod officer_profile;

@@ -1,7 +1,7 @@
 use super::JournalLine;
 use crate::{
     dates,
-    entities::{enrolment, journal, user},
+    entities::{enrolment, invitation, journal, user},
     error::AppResult,
 };
 use chrono::{DateTime, Utc};
@@ -20,6 +20,7 @@ pub enum Record {
     Officer,
     Programme,
     Account,
+    Invitation,
 }
 
 impl Record {
@@ -31,6 +32,7 @@ impl Record {
             Record::Officer => "officier",
             Record::Programme => "programme",
             Record::Account => "compte",
+            Record::Invitation => "invitation",
         }
     }
 }
@@ -107,9 +109,11 @@ pub async fn for_session<C: ConnectionTrait>(
     session_id: i32,
 ) -> AppResult<Vec<JournalLine>> {
     let places = enrolment_ids(db, enrolment::Column::SessionId, session_id).await?;
+    let invitations = invitation_ids(db, invitation::Column::SessionId, session_id).await?;
     let cond = Condition::any()
         .add(about(Record::Session, vec![session_id]))
-        .add(about(Record::Enrolment, places));
+        .add(about(Record::Enrolment, places))
+        .add(about(Record::Invitation, invitations));
     lines(db, cond).await
 }
 
@@ -119,10 +123,12 @@ pub async fn for_officer<C: ConnectionTrait>(
     officer_id: i32,
 ) -> AppResult<Vec<JournalLine>> {
     let places = enrolment_ids(db, enrolment::Column::OfficerId, officer_id).await?;
+    let invitations = invitation_ids(db, invitation::Column::OfficerId, officer_id).await?;
     let cond = Condition::any()
         .add(about(Record::Officer, vec![officer_id]))
         .add(about(Record::Programme, vec![officer_id]))
-        .add(about(Record::Enrolment, places));
+        .add(about(Record::Enrolment, places))
+        .add(about(Record::Invitation, invitations));
     lines(db, cond).await
 }
 
@@ -156,6 +162,20 @@ async fn enrolment_ids<C: ConnectionTrait>(
     Ok(enrolment::Entity::find()
         .select_only()
         .column(enrolment::Column::Id)
+        .filter(column.eq(id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}
+
+async fn invitation_ids<C: ConnectionTrait>(
+    db: &C,
+    column: invitation::Column,
+    id: i32,
+) -> AppResult<Vec<i32>> {
+    Ok(invitation::Entity::find()
+        .select_only()
+        .column(invitation::Column::Id)
         .filter(column.eq(id))
         .into_tuple::<i32>()
         .all(db)

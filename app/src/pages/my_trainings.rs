@@ -1,5 +1,6 @@
 use crate::{
     enrolment::{MyEnrolment, get_my_trainings},
+    invitation::MyInvitation,
     layout::{ErrorView, Loading},
     model::EnrolmentStatus,
 };
@@ -26,18 +27,50 @@ pub fn MyTrainingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(t) => {
-                        let (list, empty) = if past() {
-                            (t.past, "Vous n'avez pas encore suivi de formation.")
+                        let (list, empty, invitations) = if past() {
+                            (t.past, "Vous n'avez pas encore suivi de formation.", Vec::new())
                         } else {
-                            (t.upcoming, "Aucune formation à venir. Consultez le catalogue pour vous inscrire.")
+                            (t.upcoming, "Aucune formation à venir. Consultez le catalogue pour vous inscrire.", t.invitations)
                         };
-                        view! { <Entries list empty/> }.into_any()
+                        view! { <Invitations invitations/> <Entries list empty/> }.into_any()
                     }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// Sessions staff invited the officer to: each link opens the session, where « S'inscrire »
+/// accepts the invitation.
+#[component]
+fn Invitations(invitations: Vec<MyInvitation>) -> impl IntoView {
+    (!invitations.is_empty()).then(|| {
+        view! {
+            <section class="cas-invitations" aria-labelledby="invitations-titre">
+                <h2 class="fr-h5" id="invitations-titre">"Invitations de la MiRVOG"</h2>
+                <ul class="cas-sessions">
+                    {invitations.into_iter().map(|i| view! {
+                        <li class="cas-session" data-session-id=i.session_id>
+                            <a class="cas-session__link" href=format!("/sessions/{}", i.session_id)>
+                                <span class="cas-session__title">{i.title}</span>
+                                " "
+                                <span class="cas-session__dates">{i.dates}</span>
+                                " "
+                                <span class="cas-session__place">{i.place}</span>
+                            </a>
+                            " "
+                            <span class="cas-session__badges">
+                                <span class="fr-badge fr-badge--sm fr-badge--info">"Invitation"</span>
+                                " "
+                                <span class="cas-session__extra">{format!("reçue le {}", i.invited_on)}</span>
+                            </span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

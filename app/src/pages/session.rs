@@ -2,9 +2,10 @@ use crate::{
     catalogue::{SessionPage, get_session_page},
     enrolment::{Act, Action, PlaceState},
     error::AppError,
+    invitation::{DeclineInvitation, get_invitation_page},
     layout::{ErrorAlert, ErrorView, Loading, SuccessAlert},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -19,6 +20,25 @@ pub fn SessionPageView() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) => view! { <Details p/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/invitations/{token}`: the link staff send with an invitation opens the session itself,
+/// for the officer it was sent to.
+#[component]
+pub fn InvitationPageView() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let page = Resource::new(token, get_invitation_page);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -96,13 +116,30 @@ fn MyPlace(initial: PlaceState) -> impl IntoView {
                 let position = p.waitlist_position.map(|n| {
                     view! { <p class="cas-position">{format!("Position sur la liste d'attente : {n}")}</p> }
                 });
+                let invitation = p.invitation.clone().map(|text| view! { <Invitation id=p.session_id text/> });
                 view! {
+                    {invitation}
                     {seats}
                     {mine}
                     {position}
                     <ActionButton id=p.session_id action=p.action act/>
                 }
             }}
+        </div>
+    }
+}
+
+/// Staff's invitation: « S'inscrire » accepts it; declining is a plain form (the page reloads).
+#[component]
+fn Invitation(id: i32, text: String) -> impl IntoView {
+    view! {
+        <div class="fr-callout cas-invitation">
+            <p class="fr-callout__title">"Invitation de la MiRVOG"</p>
+            <p class="fr-callout__text">{text}</p>
+            <form method="post" action=DeclineInvitation::url()>
+                <input type="hidden" name="session_id" value=id/>
+                <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">"Décliner l'invitation"</button>
+            </form>
         </div>
     }
 }

@@ -10,7 +10,7 @@ use crate::{
     model::{EnrolmentStatus, Priority, SessionStatus},
     planning::service::place_label,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait,
     QueryFilter, QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
@@ -92,16 +92,20 @@ pub async fn programme_of<C: ConnectionTrait>(
         .filter(|i| i.status == ItemStatus::Suivie)
         .count();
     Ok(Some(Programme {
-        starts_on: day(p.starts_on),
-        ends_on: day(p.ends_on),
+        starts_on: dates::date(p.starts_on),
+        ends_on: dates::date(p.ends_on),
         career_goal: p.career_goal,
         items,
         followed,
     }))
 }
 
-fn day(d: NaiveDate) -> String {
-    dates::day(dates::end_of_day(d))
+/// Whether an officer's place in a session of a training means that programme item needs no
+/// more planning: the training was followed, or a live place (seat or waitlist) awaits in a
+/// session not cancelled and not over. The demand view and « Remplir la session » share it.
+pub fn place_covers(e: &enrolment::Model, s: &session::Model, now: DateTime<Utc>) -> bool {
+    e.status == EnrolmentStatus::Present
+        || (e.status.is_live() && s.status != SessionStatus::Annulee && s.ends_at > now)
 }
 
 /// The status of one item from the officer's places in sessions of its training (newest
@@ -179,7 +183,7 @@ pub async fn open_sessions<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|s| {
             // A session without a place of the officer: « S'inscrire » or the waitlist.
-            let action = available_action(&s, None, now).ok()?;
+            let action = available_action(&s, None, false, now).ok()?;
             Some(OpenSession {
                 id: s.id,
                 dates: dates::span(s.starts_at, s.ends_at),
@@ -210,8 +214,8 @@ pub struct ProgrammeInput {
 
 fn snapshot(p: &programme::Model) -> Snapshot {
     vec![
-        ("Début", day(p.starts_on)),
-        ("Fin", day(p.ends_on)),
+        ("Début", dates::date(p.starts_on)),
+        ("Fin", dates::date(p.ends_on)),
         ("Projet professionnel", p.career_goal.clone()),
     ]
 }

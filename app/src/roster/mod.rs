@@ -73,6 +73,8 @@ pub struct StaffSession {
     pub former: Vec<Participant>,
     pub search: String,
     pub choices: Vec<OfficerChoice>,
+    /// Invitations of « Remplir la session », newest first.
+    pub invitations: Vec<crate::invitation::InvitationLine>,
     pub journal: Vec<JournalLine>,
 }
 

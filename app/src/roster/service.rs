@@ -90,11 +90,15 @@ pub async fn staff_session<C: ConnectionTrait>(
         former,
         search,
         choices,
+        invitations: crate::invitation::service::for_session(db, id).await?,
         journal: journal::service::for_session(db, id).await?,
     })
 }
 
-async fn grades<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> AppResult<HashMap<i32, String>> {
+pub(crate) async fn grades<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i32>,
+) -> AppResult<HashMap<i32, String>> {
     Ok(officer_profile::Entity::find()
         .filter(officer_profile::Column::UserId.is_in(ids))
         .all(db)

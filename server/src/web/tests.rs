@@ -466,6 +466,8 @@ const STAFF_FUNCTIONS: &[(&str, &str)] = &[
     ),
     ("/api/gestion/session", "id=1"),
     ("/api/gestion/session/inscrire", "session_id=1&choix[2]=on"),
+    ("/api/gestion/session/remplir", "session_id=1"),
+    ("/api/gestion/session/inviter", "session_id=1&choix[2]=on"),
     (
         "/api/gestion/session/retirer",
         "session_id=1&enrolment_id=1",
@@ -558,6 +560,7 @@ const STAFF_PAGES: &[&str] = &[
     "/gestion/sessions/1",
     "/gestion/sessions/1/modifier",
     "/gestion/sessions/1/annuler",
+    "/gestion/sessions/1/remplir",
     "/gestion/officiers",
     "/gestion/officiers/nouveau",
     "/gestion/officiers/1",
@@ -720,4 +723,96 @@ async fn staff_forms_work_without_javascript() {
     );
     assert!(html.contains(r#"value="douze""#), "typed value kept");
     assert!(html.contains("fr-input-group--error"));
+}
+
+/// « Remplir la session » through the app: staff invite with a plain form, the link opens the
+/// session for its officer (« S'inscrire » there accepts), nobody else can use it, and the
+/// officer may decline without script.
+#[tokio::test]
+async fn an_invitation_link_opens_the_session_for_its_officer_only() {
+    let app = test_app().await;
+    let invited = app.user("invite@test.demo", Role::Officer).await;
+    app.user("autre@test.demo", Role::Officer).await;
+    app.user("gestion@test.demo", Role::Staff).await;
+    let s = open_session(&app.db).await;
+    let staff = app.login("gestion@test.demo", None).await;
+    let html = body_text(
+        app.send(get(&format!("/gestion/sessions/{s}/remplir"), Some(&staff)))
+            .await,
+    )
+    .await;
+    assert!(html.contains("Remplir la session") && html.contains("1 place libre."));
+
+    let req = post("/api/gestion/session/inviter")
+        .header(header::ACCEPT, "text/html")
+        .header(
+            header::REFERER,
+            format!("http://cassiopee.test/gestion/sessions/{s}/remplir"),
+        )
+        .header(header::COOKIE, &staff)
+        .body(Body::from(format!("session_id={s}&choix[{invited}]=on")))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), format!("/gestion/sessions/{s}#invitations"));
+    let html = body_text(
+        app.send(get(&format!("/gestion/sessions/{s}"), Some(&staff)))
+            .await,
+    )
+    .await;
+    assert!(
+        html.contains("1 officier invité (Général Test)"),
+        "message once"
+    );
+    let token = app::entities::invitation::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .token;
+    assert!(
+        html.contains(&format!("/invitations/{token}")),
+        "staff see the link"
+    );
+
+    let link = format!("/invitations/{token}");
+    let officer = app.login("invite@test.demo", None).await;
+    let res = app.send(get(&link, Some(&officer))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(html.contains("Invitation de la MiRVOG"), "{html}");
+    assert!(html.contains("S&#x27;inscrire") || html.contains("S'inscrire"));
+    assert!(html.contains("Décliner l"), "{html}");
+
+    let other = app.login("autre@test.demo", None).await;
+    let res = app.send(get(&link, Some(&other))).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "not theirs");
+    assert_eq!(
+        app.send(get(&link, Some(&staff))).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let res = app.send(get(&link, None)).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "anonymous: to the login page"
+    );
+
+    // Declined without script: back to the session, said once, the invitation gone.
+    let req = post("/api/invitation/decliner")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, format!("http://cassiopee.test{link}"))
+        .header(header::COOKIE, &officer)
+        .body(Body::from(format!("session_id={s}")))
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res), format!("/sessions/{s}"));
+    let html = body_text(
+        app.send(get(&format!("/sessions/{s}"), Some(&officer)))
+            .await,
+    )
+    .await;
+    assert!(html.contains("Vous avez décliné l"));
+    assert!(!html.contains("Invitation de la MiRVOG"));
 }

@@ -2,6 +2,7 @@
 //! functions. Nothing here ships as wasm.
 
 pub mod accounts;
+pub mod fill;
 pub mod officer;
 pub mod officer_import;
 pub mod officers;

@@ -1,5 +1,6 @@
 use super::{JournalView, PostButton, StatusBadge};
 use crate::{
+    invitation::InvitationLine,
     layout::{ErrorView, Loading},
     model::EnrolmentStatus,
     planning::{CancelSession, DuplicateSession, PublishSession},
@@ -82,6 +83,11 @@ fn Manage(s: StaffSession) -> impl IntoView {
         <h2 class="fr-h4 fr-mt-5w" id="liste-attente">{format!("Liste d'attente ({})", s.waitlist.len())}</h2>
         <Waitlist id waitlist=s.waitlist.clone() editable=places/>
 
+        {(!s.invitations.is_empty()).then(|| view! {
+            <h2 class="fr-h4 fr-mt-5w" id="invitations">{format!("Invitations ({})", s.invitations.len())}</h2>
+            <Invitations lines=s.invitations.clone()/>
+        })}
+
         {places.then(|| view! {
             <h2 class="fr-h4 fr-mt-5w" id="inscrire">"Inscrire des officiers"</h2>
             <EnrolPicker id free search=s.search.clone() choices=s.choices.clone()/>
@@ -110,11 +116,16 @@ fn Actions(s: StaffSession) -> impl IntoView {
     let publish = s.allowed.publish.then(|| {
         view! { <PostButton url=PublishSession::url() fields=vec![("id", id.to_string())] label="Publier" class="fr-btn fr-btn--sm"/> }
     });
+    // Free seats are what the product is about: the way to fill them comes first.
+    let fill = (s.allowed.places && s.seats_taken < s.capacity).then(|| {
+        view! { <a class="fr-btn fr-btn--sm" href=format!("/gestion/sessions/{id}/remplir")>"Remplir la session"</a> }
+    });
     let cancel = s.allowed.cancel.then(|| {
         view! { <a class="fr-btn fr-btn--tertiary fr-btn--sm cas-danger" href=format!("/gestion/sessions/{id}/annuler")>"Annuler la session"</a> }
     });
     view! {
         <div class="cas-actions">
+            {fill}
             {publish}
             {edit}
             <a class="fr-btn fr-btn--tertiary fr-btn--sm" href=format!("/sessions/{id}")>"Voir comme un officier"</a>
@@ -274,6 +285,35 @@ fn Waitlist(id: i32, waitlist: Vec<Participant>, editable: bool) -> impl IntoVie
         </div>
     }
     .into_any()
+}
+
+/// Invitations of « Remplir la session », with the link sent to each officer.
+#[component]
+fn Invitations(lines: Vec<InvitationLine>) -> impl IntoView {
+    let rows = lines
+        .into_iter()
+        .map(|i| {
+            let link = i.link.map(|href| view! { <a class="fr-link fr-text--sm" href=href.clone()>{href.clone()}</a> });
+            view! {
+                <tr>
+                    <td><a href=format!("/gestion/officiers/{}", i.officer_id)>{i.name}</a></td>
+                    <td>{i.state}</td>
+                    <td>{i.place.unwrap_or_else(|| "—".to_owned())}</td>
+                    <td>{link}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="fr-table cas-table">
+            <table>
+                <thead>
+                    <tr><th scope="col">"Officier"</th><th scope="col">"Invitation"</th><th scope="col">"Place"</th><th scope="col">"Lien d'invitation"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
 }
 
 /// Search, then tick several officers and enrol them in one go.
