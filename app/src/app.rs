@@ -9,6 +9,7 @@ use crate::{
         login::LoginPage,
         my_programme::MyProgrammePage,
         my_trainings::MyTrainingsPage,
+        notifications::{NotificationsPage, OutboxPage, ProfilePage},
         session::{InvitationPageView, SessionPageView},
         staff::{
             accounts::StaffAccountsPage,
@@ -76,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/profil") view=ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/courriels") view=OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/mes-formations") view=MyTrainingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/mon-programme") view=MyProgrammePage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion") view=DashboardPage ssr=SsrMode::Async/>

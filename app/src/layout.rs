@@ -59,6 +59,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
         ];
         if user.role == crate::model::Role::Admin {
             links.push(("/admin/utilisateurs", "Comptes"));
+            links.push(("/admin/courriels", "Courriels"));
         }
         links
     } else {
@@ -84,12 +85,25 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
             }
         })
         .collect_view();
+    let unread = user.unread;
+    let count = (unread > 0).then(|| {
+        let label = if unread == 1 { "1 non lue".to_owned() } else { format!("{unread} non lues") };
+        let title = label.clone();
+        view! { <span class="cas-nav__count" title=title><span aria-hidden="true">{unread}</span><span class="fr-sr-only">{label}</span></span> }
+    });
+    let notifications_current =
+        move || (location.pathname.get() == "/notifications").then_some("page");
     view! {
         <nav class="cas-nav" role="navigation" aria-label="Menu principal">
             <div class="fr-container cas-nav__row">
-                <ul class="cas-nav__list">{items}</ul>
+                <ul class="cas-nav__list">
+                    {items}
+                    <li class="cas-nav__item">
+                        <a class="cas-nav__link" href="/notifications" id="lien-notifications" aria-current=notifications_current>"Notifications" " " {count}</a>
+                    </li>
+                </ul>
                 <div class="cas-nav__user">
-                    <span class="cas-nav__name">{user.display_name}</span>
+                    <a class="cas-nav__name" href="/profil" title="Profil et préférences">{user.display_name}</a>
                     <form method="post" action=Logout::url() class="cas-nav__logout">
                         <button type="submit" class="fr-link">"Se déconnecter"</button>
                     </form>

@@ -38,6 +38,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod dashboard;
 pub mod layout;
+pub mod notification;
 pub mod pages;
 #[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
 pub mod testing;

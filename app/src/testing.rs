@@ -34,6 +34,18 @@ pub async fn file_sqlite() -> DatabaseConnection {
 /// A migrated, empty PostgreSQL database on 127.0.0.1:5432, or `None` (with a loud message) when
 /// no server answers. With `REQUIRE_POSTGRES=1` an unreachable server fails the test instead.
 pub async fn postgres() -> Option<DatabaseConnection> {
+    let url = postgres_url().await?;
+    let db = crate::db::connect(&url)
+        .await
+        .expect("connect test database");
+    Migrator::up(&db, None)
+        .await
+        .expect("migrations on postgres");
+    Some(db)
+}
+
+/// A new, empty PostgreSQL database (not migrated), as a URL; `None` as for [`postgres`].
+pub async fn postgres_url() -> Option<String> {
     let admin_url = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
     let admin = match Database::connect(&admin_url).await {
@@ -57,13 +69,7 @@ pub async fn postgres() -> Option<DatabaseConnection> {
         .rsplit_once('/')
         .map(|(b, _)| b)
         .unwrap_or(&admin_url);
-    let db = crate::db::connect(&format!("{base}/{name}"))
-        .await
-        .expect("connect test database");
-    Migrator::up(&db, None)
-        .await
-        .expect("migrations on postgres");
-    Some(db)
+    Some(format!("{base}/{name}"))
 }
 
 pub async fn officer<C: ConnectionTrait>(db: &C, name: &str) -> user::Model {

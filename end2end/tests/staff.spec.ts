@@ -2,32 +2,10 @@
 // officers at once, take attendance, cancel another session; the officer sees the result.
 // Labels come from the UI contract (product.md §4).
 import { expect, test, type Page } from "@playwright/test";
-import { login as officerLogin, myUpcomingEntry, newPhoneContext, officer, open, pathIs } from "./helpers";
-
-const STAFF = "gestion@mirvog.demo";
-const STAFF_PASSWORD = "Cassiopee2026!";
-const DESKTOP = { viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false };
+import { login as officerLogin, myUpcomingEntry, newPhoneContext, officer, open } from "./helpers";
+import { DESKTOP, inDays, message, plannedSession, staffLogin } from "./staff-helpers";
 
 test.use(DESKTOP);
-
-async function staffLogin(page: Page): Promise<void> {
-  await page.goto("/connexion");
-  await page.getByLabel("Adresse électronique", { exact: true }).fill(STAFF);
-  await page.getByLabel("Mot de passe", { exact: true }).fill(STAFF_PASSWORD);
-  await page.getByRole("button", { name: "Se connecter", exact: true }).click();
-  await expect(page).toHaveURL(pathIs("/gestion"));
-}
-
-/** The one-time message shown after an action. */
-function message(page: Page) {
-  return page.locator("#message");
-}
-
-/** A date `days` from today as a date input takes it (yyyy-mm-dd). */
-function inDays(days: number): string {
-  const d = new Date(Date.now() + days * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
 
 test("staff plan a training and a session, publish it and enrol three officers at once", async ({ page, browser }) => {
   const title = `Conduire un conseil d'administration (essai ${Date.now() % 100000})`;
@@ -129,26 +107,6 @@ test("staff cancel a session after confirming; nothing is deleted", async ({ pag
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
   await expect(page.getByRole("cell", { name: "Session annulée" })).toBeVisible();
 });
-
-/** Creates a training and a published session of it in `days` days; returns the session id. */
-async function plannedSession(page: Page, title: string, days: number): Promise<string> {
-  await page.goto("/gestion/formations/nouvelle");
-  await page.getByLabel("Titre").fill(title);
-  await page.getByLabel("Thème").fill("Gouvernance");
-  await page.getByLabel("Organisme").fill("IFA");
-  await page.getByLabel("Durée (heures)").fill("7");
-  await page.getByLabel("Capacité par défaut").fill("10");
-  await page.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(message(page)).toHaveText("Formation créée.");
-  await page.getByRole("link", { name: "Nouvelle session" }).click();
-  await page.getByLabel("Date de début").fill(inDays(days));
-  await page.getByLabel("Lieu").fill("École militaire, Paris");
-  await page.getByRole("button", { name: "Enregistrer" }).click();
-  await expect(message(page)).toContainText("Session créée en brouillon");
-  await page.getByRole("button", { name: "Publier" }).click();
-  await expect(message(page)).toContainText("Session publiée");
-  return page.url().split("/").pop()!;
-}
 
 test("staff build an officer's programme; the officer enrols from « Mon programme »", async ({ page, browser }) => {
   const title = `Présider un comité d'audit (essai ${Date.now() % 100000})`;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_schema;
 mod m20261128_000002_invitations;
+mod m20261128_000003_notification_preferences;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_schema::Migration),
             Box::new(m20261128_000002_invitations::Migration),
+            Box::new(m20261128_000003_notification_preferences::Migration),
         ]
     }
 }

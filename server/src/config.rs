@@ -10,6 +10,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Load the demo data at start on an embedded SQLite database.
     pub demo: bool,
+    /// The address users reach the application at, for the links in emails.
+    pub public_url: String,
 }
 
 impl Config {
@@ -20,7 +22,14 @@ impl Config {
         let site_addr = addr.parse().map_err(|_| {
             format!("LEPTOS_SITE_ADDR invalide : « {addr} » (attendu : 127.0.0.1:3000).")
         })?;
+        let public_url = var("CASSIOPEE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !public_url.starts_with("http://") && !public_url.starts_with("https://") {
+            return Err(format!(
+                "CASSIOPEE_PUBLIC_URL invalide : « {public_url} » (attendu : https://cassiopee.exemple.fr)."
+            ));
+        }
         Ok(Config {
+            public_url,
             secure_cookies: flag("CASSIOPEE_SECURE_COOKIES", false)?,
             demo: flag("CASSIOPEE_DEMO", true)? && database_url.starts_with("sqlite:"),
             database_url,

@@ -47,6 +47,7 @@ async fn run(command: Command) -> Result<(), String> {
         return Ok(());
     }
     let config = Config::from_env()?;
+    app::notification::service::set_public_url(&config.public_url);
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
         .map_err(|e| {

@@ -14,14 +14,21 @@ pub struct CurrentUser {
     pub id: i32,
     pub display_name: String,
     pub role: Role,
+    /// Unread notifications, for the header.
+    pub unread: u64,
 }
 
 #[server(prefix = "/api", endpoint = "moi")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(service::viewer().map(|u| CurrentUser {
+    let Some(u) = service::viewer() else {
+        return Ok(None);
+    };
+    let unread = crate::notification::service::unread_count(&service::db()?, u.id).await?;
+    Ok(Some(CurrentUser {
         id: u.id,
         display_name: u.display_name,
         role: u.role,
+        unread,
     }))
 }
 

@@ -22,6 +22,10 @@ use crate::{
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
     model::{EnrolmentStatus, Role, SessionStatus},
+    notification::{
+        events::{self, About, By},
+        service::deliver,
+    },
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -223,6 +227,14 @@ where
     if let Some(invitation) = invitation {
         crate::invitation::service::accepted(&txn, invitation, now).await?;
     }
+    let about = About::of(&txn, &s).await?;
+    let notice = match &outcome {
+        Enrolled::Confirmed => events::confirmed(&about, officer_id, By::Officer),
+        Enrolled::Waitlisted { position } => {
+            events::waitlisted(&about, officer_id, *position, By::Officer)
+        }
+    };
+    deliver(&txn, vec![notice], now).await?;
     txn.commit().await?;
     Ok(outcome)
 }
@@ -239,7 +251,7 @@ where
     C: TransactionTrait + ConnectionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    lock_officer(&txn, officer_id).await?;
+    let officer = lock_officer(&txn, officer_id).await?;
     let s = visible_session(&txn, session_id).await?;
     if now >= s.starts_at {
         return Err(AppError::refused(
@@ -275,6 +287,24 @@ where
         release_seat(&txn, session_id).await?;
         promote_waitlist(&txn, session_id, now).await?
     };
+    let about = About::of(&txn, &s).await?;
+    let mut notices = vec![events::withdrawn(
+        &about,
+        officer_id,
+        late,
+        was_waitlisted,
+        By::Officer,
+    )];
+    notices.extend(events::promoted(&about, &promoted));
+    if late {
+        let staff = crate::notification::service::staff_ids(&txn).await?;
+        notices.extend(events::late_withdrawal(
+            &about,
+            &staff,
+            &officer.display_name,
+        ));
+    }
+    deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(Withdrawn {
         late,

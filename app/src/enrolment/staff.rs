@@ -14,6 +14,10 @@ use crate::{
     error::{AppError, AppResult},
     journal::service::{Change, Record, Snapshot},
     model::{EnrolmentStatus, SessionStatus},
+    notification::{
+        events::{self, About, By},
+        service::deliver,
+    },
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -154,10 +158,13 @@ where
     }
 
     let name = session_name(&txn, &s).await?;
+    let about = About::of(&txn, &s).await?;
+    let mut notices = Vec::with_capacity(officers.len());
     let mut out = BulkEnrolled::default();
     for (o, mine) in officers.iter().zip(existing) {
         let placed = if take_seat(&txn, session_id).await? {
             out.confirmed.push(o.display_name.clone());
+            notices.push(events::confirmed(&about, o.id, By::Staff));
             save_place(
                 &txn,
                 mine,
@@ -180,10 +187,9 @@ where
                 now,
             )
             .await?;
-            out.waitlisted.push((
-                o.display_name.clone(),
-                waitlist_position(&txn, session_id, rank).await?,
-            ));
+            let position = waitlist_position(&txn, session_id, rank).await?;
+            notices.push(events::waitlisted(&about, o.id, position, By::Staff));
+            out.waitlisted.push((o.display_name.clone(), position));
             e
         };
         Change::new(
@@ -196,6 +202,7 @@ where
         .write(&txn, now)
         .await?;
     }
+    deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -270,11 +277,21 @@ where
         Vec::new()
     };
     let mut promoted = Vec::new();
-    for id in promoted_ids {
-        if let Some(u) = user::Entity::find_by_id(id).one(&txn).await? {
+    for id in &promoted_ids {
+        if let Some(u) = user::Entity::find_by_id(*id).one(&txn).await? {
             promoted.push(u.display_name);
         }
     }
+    let about = About::of(&txn, &s).await?;
+    let mut notices = vec![events::withdrawn(
+        &about,
+        officer.id,
+        late,
+        !confirmed,
+        By::Staff,
+    )];
+    notices.extend(events::promoted(&about, &promoted_ids));
+    deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(Removed {
         name: officer.display_name,

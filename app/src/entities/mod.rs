@@ -6,6 +6,7 @@ pub mod feedback;
 pub mod invitation;
 pub mod journal;
 pub mod notification;
+pub mod notification_preference;
 pub mod officer_profile;
 pub mod programme;
 pub mod programme_item;

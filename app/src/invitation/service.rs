@@ -18,6 +18,10 @@ use crate::{
     error::{AppError, AppResult},
     journal::service::{Change, Record, Snapshot},
     model::{EnrolmentStatus, InvitationStatus, Priority, Role, SessionStatus},
+    notification::{
+        events::{self, About},
+        service::deliver,
+    },
     planning::service::training_title,
     programme::service::place_covers,
 };
@@ -297,6 +301,8 @@ where
         training_title(&txn, s.training_id).await?,
         dates::day(s.starts_at)
     );
+    let about = About::of(&txn, &s).await?;
+    let mut notices = Vec::new();
     let mut out = Invited::default();
     for o in officers {
         let existing = invitation::Entity::find()
@@ -342,8 +348,14 @@ where
             .after(&snapshot)
             .write(&txn, now)
             .await?;
+        notices.push(events::invited(
+            &about,
+            o.id,
+            format!("/invitations/{}", saved.token),
+        ));
         out.invited.push((o.id, o.display_name));
     }
+    deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(out)
 }

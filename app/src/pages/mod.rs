@@ -5,5 +5,6 @@ pub mod dashboard;
 pub mod login;
 pub mod my_programme;
 pub mod my_trainings;
+pub mod notifications;
 pub mod session;
 pub mod staff;

@@ -10,6 +10,10 @@ use crate::{
     forms::{Check, euros, euros_input},
     journal::service::{Change, Record, Snapshot},
     model::{EnrolmentStatus, SessionStatus},
+    notification::{
+        events::{self, About},
+        service::deliver,
+    },
 };
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use sea_orm::{
@@ -324,6 +328,7 @@ where
         check_participants_free(&txn, id, v.starts_at, v.ends_at).await?;
     }
     let old_title = training_title(&txn, old.training_id).await?;
+    let old_about = About::of(&txn, &old).await?;
     let mut row: session::ActiveModel = old.clone().into();
     row.training_id = Set(v.training.id);
     row.starts_at = Set(v.starts_at);
@@ -354,12 +359,21 @@ where
             .write(&txn, now)
             .await?;
     }
-    txn.commit().await?;
-    Ok(SessionChange {
+    let change = SessionChange {
         dates: dates_changed,
         place: old.location != new.location || old.visio_url != new.visio_url,
         promoted,
-    })
+    };
+    let about = About::of(&txn, &new).await?;
+    let mut notices = Vec::new();
+    if change.dates || change.place {
+        let told = live_officers(&txn, id).await?;
+        notices.extend(events::changed(&about, &old_about, &told));
+    }
+    notices.extend(events::promoted(&about, &change.promoted));
+    deliver(&txn, notices, now).await?;
+    txn.commit().await?;
+    Ok(change)
 }
 
 /// Draft → published; waiting officers (enrolled by staff beyond capacity) get the seats.
@@ -381,10 +395,18 @@ where
         ));
     }
     set_status(&txn, &s, SessionStatus::Publiee, now).await?;
-    promote_waitlist(&txn, id, now).await?;
+    let promoted = promote_waitlist(&txn, id, now).await?;
     Change::new(actor, "Session publiée", Record::Session, id)
         .write(&txn, now)
         .await?;
+    // Those whose programme needs the training and who are free then; already placed officers
+    // (staff enrolled them into the draft) hear of their own place.
+    let (needs, _) = crate::invitation::service::candidates(&txn, &s, now).await?;
+    let interested: Vec<i32> = needs.iter().map(|n| n.officer.id).collect();
+    let about = About::of(&txn, &s).await?;
+    let mut notices = events::promoted(&about, &promoted);
+    notices.extend(events::new_session(&about, &interested));
+    deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -412,14 +434,7 @@ where
         ));
     }
     set_status(&txn, &s, SessionStatus::Annulee, now).await?;
-    let affected = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::OfficerId)
-        .filter(enrolment::Column::SessionId.eq(id))
-        .filter(enrolment::Column::Status.is_in(LIVE))
-        .into_tuple::<i32>()
-        .all(&txn)
-        .await?;
+    let affected = live_officers(&txn, id).await?;
     Change::new(actor, "Session annulée", Record::Session, id)
         .before(&vec![("Statut", s.status.label().to_owned())])
         .after(&vec![
@@ -428,8 +443,22 @@ where
         ])
         .write(&txn, now)
         .await?;
+    let about = About::of(&txn, &s).await?;
+    deliver(&txn, events::cancelled(&about, &affected), now).await?;
     txn.commit().await?;
     Ok(affected)
+}
+
+/// Officers holding a live place (seat or waitlist) in a session.
+async fn live_officers<C: ConnectionTrait>(txn: &C, id: i32) -> AppResult<Vec<i32>> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::OfficerId)
+        .filter(enrolment::Column::SessionId.eq(id))
+        .filter(enrolment::Column::Status.is_in(LIVE))
+        .into_tuple::<i32>()
+        .all(txn)
+        .await?)
 }
 
 /// A copy of the session starting on another day at the same time, as a draft with no one

@@ -26,6 +26,7 @@ async fn test_app() -> TestApp {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         secure_cookies: false,
         demo: false,
+        public_url: "http://cassiopee.test".to_owned(),
     };
     let router = router(
         AppState {
@@ -538,6 +539,7 @@ fn staff_call(path: &str, body: &str, cookie: Option<&str>) -> HttpRequest<Body>
 /// Admin functions: refused to officers, staff (gestionnaires) and anonymous users.
 const ADMIN_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/admin/utilisateurs", ""),
+    ("/api/admin/courriels", ""),
     (
         "/api/admin/utilisateur/creer",
         "display_name=Paul&email=paul@mirvog.test&role=staff&password=un-mot-de-passe-long",
@@ -619,18 +621,15 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
             res.status()
         );
     }
-    let res = app.send(get("/admin/utilisateurs", Some(&staff))).await;
-    assert_eq!(
-        res.status(),
-        StatusCode::FORBIDDEN,
-        "staff on the admin page"
-    );
-    assert_eq!(
-        app.send(get("/admin/utilisateurs", Some(&admin)))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    for page in ["/admin/utilisateurs", "/admin/courriels"] {
+        let res = app.send(get(page, Some(&staff))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "staff on {page}");
+        assert_eq!(
+            app.send(get(page, Some(&admin))).await.status(),
+            StatusCode::OK,
+            "admin on {page}"
+        );
+    }
     for page in STAFF_PAGES {
         let res = app.send(get(page, Some(&officer))).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {page}");

@@ -1,0 +1,58 @@
+//! The email of a notification: plain text and a simple HTML body in the colours of the DSFR,
+//! with the link to the page and how to stop this kind of email. HTML is rendered by Leptos,
+//! which escapes every text.
+
+use super::service::Notice;
+use leptos::prelude::*;
+
+pub struct Mail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub fn compose(n: &Notice, name: &str, base: &str) -> Mail {
+    let link = format!("{base}{}", n.link);
+    let preferences = format!("{base}/profil#preferences");
+    let kind = n.kind.label();
+    let text = format!(
+        "Bonjour {name},\n\n{title}\n\n{body}\n\nOuvrir dans Cassiopée : {link}\n\n-- \nCassiopée – MiRVOG, ministère des Armées.\nVous recevez ce courriel car les messages « {kind} » sont activés dans votre profil. Pour ne plus les recevoir : {preferences}\n",
+        title = n.title,
+        body = n.body,
+    );
+    let paragraphs: Vec<String> = n.body.split("\n\n").map(str::to_owned).collect();
+    let html = view! {
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <title>{n.title.clone()}</title>
+            </head>
+            <body style="margin:0;padding:0;background:#f6f6f6;font-family:Marianne,Arial,sans-serif;color:#161616">
+                <div style="max-width:600px;margin:0 auto;background:#ffffff">
+                    <div style="border-bottom:4px solid #000091;padding:16px 24px">
+                        <strong style="font-size:18px">"Cassiopée"</strong>
+                        <span style="color:#666666">" – MiRVOG, ministère des Armées"</span>
+                    </div>
+                    <div style="padding:24px">
+                        <p>{format!("Bonjour {name},")}</p>
+                        <h1 style="font-size:22px;line-height:1.3;margin:16px 0">{n.title.clone()}</h1>
+                        {paragraphs.into_iter().map(|p| view! { <p style="line-height:1.5">{p}</p> }).collect_view()}
+                        <p style="margin:24px 0">
+                            <a href=link.clone() style="background:#000091;color:#ffffff;padding:12px 20px;text-decoration:none;display:inline-block">"Ouvrir dans Cassiopée"</a>
+                        </p>
+                    </div>
+                    <div style="padding:16px 24px;border-top:1px solid #dddddd;font-size:12px;color:#666666">
+                        <p>{format!("Vous recevez ce courriel car les messages « {kind} » sont activés dans votre profil.")}</p>
+                        <p><a href=preferences style="color:#000091">"Ne plus recevoir ce type de message"</a></p>
+                    </div>
+                </div>
+            </body>
+        </html>
+    }
+    .to_html();
+    Mail {
+        subject: format!("[Cassiopée] {}", n.title),
+        text,
+        html: format!("<!DOCTYPE html>{html}"),
+    }
+}

@@ -1,0 +1,382 @@
+//! Writing notifications and their emails, and the notification centre.
+//!
+//! [`deliver`] is called inside the transaction of the change that causes the notices: they
+//! commit or roll back with it. Several notices of one action for the same person become one
+//! notification (product §5, « not noisy »).
+
+use super::{Centre, Item, Kind, Preference};
+use crate::{
+    dates,
+    entities::{email_outbox, notification, notification_preference, user},
+    error::{AppError, AppResult},
+    model::Role,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionSession, TransactionTrait,
+    sea_query::{Expr, OnConflict},
+};
+use std::{collections::HashMap, sync::OnceLock};
+
+/// What one person should be told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub user_id: i32,
+    pub kind: Kind,
+    pub session_id: Option<i32>,
+    /// Says what happened and to which session.
+    pub title: String,
+    /// Says what it means and what to do next.
+    pub body: String,
+    /// The page to open (a path).
+    pub link: String,
+}
+
+/// Outbox states: queued (or waiting for a retry), claimed by a worker, sent, given up.
+pub const QUEUED: &str = "en_attente";
+pub const SENDING: &str = "envoi";
+pub const SENT: &str = "envoye";
+pub const FAILED: &str = "echec";
+
+/// The French name of an outbox state.
+pub fn outbox_state(code: &str) -> &'static str {
+    match code {
+        QUEUED => "En attente",
+        SENDING => "En cours d'envoi",
+        SENT => "Envoyé",
+        FAILED => "Abandonné",
+        _ => "Inconnu",
+    }
+}
+
+static PUBLIC_URL: OnceLock<String> = OnceLock::new();
+
+/// The address of the application as users reach it, for the links in emails (set once at
+/// start from `CASSIOPEE_PUBLIC_URL`).
+pub fn set_public_url(url: &str) {
+    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_owned());
+}
+
+pub fn public_url() -> &'static str {
+    PUBLIC_URL
+        .get()
+        .map(String::as_str)
+        .unwrap_or("http://127.0.0.1:3000")
+}
+
+/// Writes the notices, merged per person, and queues their emails, in the caller's transaction.
+pub async fn deliver<C: ConnectionTrait>(
+    txn: &C,
+    notices: Vec<Notice>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for (user_id, group) in by_person(notices) {
+        let Some(u) = user::Entity::find_by_id(user_id)
+            .one(txn)
+            .await?
+            .filter(|u| u.active)
+        else {
+            continue;
+        };
+        let kinds: Vec<Kind> = group.iter().map(|n| n.kind).collect();
+        let n = merge(group);
+        let saved = notification::ActiveModel {
+            user_id: Set(user_id),
+            kind: Set(n.kind.code().to_owned()),
+            title: Set(clip(&n.title, 300)),
+            body: Set(n.body.clone()),
+            link: Set(Some(n.link.clone())),
+            session_id: Set(n.session_id),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        if mails_any(txn, user_id, &kinds).await? {
+            queue_email(txn, &u, &n, saved.id, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Notices grouped by person, in the order people first appear.
+fn by_person(notices: Vec<Notice>) -> Vec<(i32, Vec<Notice>)> {
+    let mut groups: Vec<(i32, Vec<Notice>)> = Vec::new();
+    for n in notices {
+        match groups.iter_mut().find(|(id, _)| *id == n.user_id) {
+            Some((_, g)) => g.push(n),
+            None => groups.push((n.user_id, vec![n])),
+        }
+    }
+    groups
+}
+
+/// One notice out of several for the same person: titles side by side, bodies one after the
+/// other, the first one's kind and link.
+fn merge(mut group: Vec<Notice>) -> Notice {
+    if group.len() == 1 {
+        return group.remove(0);
+    }
+    let mut first = group[0].clone();
+    first.title = group
+        .iter()
+        .map(|n| n.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    first.body = group
+        .iter()
+        .map(|n| n.body.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    first
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Whether the person wants emails of at least one of these kinds (on unless turned off).
+async fn mails_any<C: ConnectionTrait>(db: &C, user_id: i32, kinds: &[Kind]) -> AppResult<bool> {
+    let off: Vec<String> = notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.eq(user_id))
+        .filter(notification_preference::Column::Email.eq(false))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.kind)
+        .collect();
+    Ok(kinds.iter().any(|k| !off.iter().any(|o| o == k.code())))
+}
+
+async fn queue_email<C: ConnectionTrait>(
+    txn: &C,
+    to: &user::Model,
+    n: &Notice,
+    notification_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mail = super::email::compose(n, &to.display_name, public_url());
+    email_outbox::ActiveModel {
+        notification_id: Set(Some(notification_id)),
+        recipient: Set(to.email.clone()),
+        subject: Set(clip(&mail.subject, 300)),
+        body_text: Set(mail.text),
+        body_html: Set(mail.html),
+        ics_attachment: Set(None),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        claimed_by: Set(None),
+        claimed_at: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Active gestionnaires and administrateurs, who receive the staff kinds.
+pub async fn staff_ids<C: ConnectionTrait>(db: &C) -> AppResult<Vec<i32>> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.is_in([Role::Staff, Role::Admin]))
+        .filter(user::Column::Active.eq(true))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}
+
+/// How many emails `/admin/courriels` lists.
+const OUTBOX_SHOWN: u64 = 200;
+
+/// The outbox for administrators: how many emails in each state, and the newest.
+pub async fn outbox<C: ConnectionTrait>(db: &C) -> AppResult<super::Outbox> {
+    let mut counts = Vec::new();
+    for state in [QUEUED, SENDING, SENT, FAILED] {
+        let n = email_outbox::Entity::find()
+            .filter(email_outbox::Column::Status.eq(state))
+            .count(db)
+            .await?;
+        counts.push((outbox_state(state).to_owned(), n));
+    }
+    let recent = email_outbox::Entity::find()
+        .order_by_desc(email_outbox::Column::Id)
+        .limit(OUTBOX_SHOWN)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| super::OutboxLine {
+            id: m.id,
+            recipient: m.recipient,
+            subject: m.subject,
+            status: outbox_state(&m.status).to_owned(),
+            attempts: m.attempts,
+            created: dates::day_time(m.created_at),
+            when: match m.sent_at {
+                Some(at) => format!("Envoyé le {}", dates::day_time(at)),
+                None if m.status == QUEUED => {
+                    format!("Prochain essai le {}", dates::day_time(m.next_attempt_at))
+                }
+                None => String::new(),
+            },
+            last_error: m.last_error,
+        })
+        .collect();
+    Ok(super::Outbox { counts, recent })
+}
+
+/// How many notifications the centre lists.
+const SHOWN: u64 = 100;
+
+/// The notification centre, newest first.
+pub async fn centre<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<Centre> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .limit(SHOWN + 1)
+        .all(db)
+        .await?;
+    let truncated = rows.len() as u64 > SHOWN;
+    Ok(Centre {
+        items: rows
+            .into_iter()
+            .take(SHOWN as usize)
+            .map(|n| Item {
+                id: n.id,
+                title: n.title,
+                body: n.body,
+                when: dates::day_time(n.created_at),
+                unread: n.read_at.is_none(),
+                has_link: n.link.is_some(),
+            })
+            .collect(),
+        unread: unread_count(db, user_id).await?,
+        truncated,
+    })
+}
+
+pub async fn unread_count<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<u64> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// « Tout marquer comme lu »; returns how many were unread.
+pub async fn mark_all_read<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Some(now)))
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Marks one of the user's notifications read and returns the page it is about.
+pub async fn open<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    let n = notification::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|n| n.user_id == user_id)
+        .ok_or(AppError::NotFound)?;
+    let target = n
+        .link
+        .clone()
+        .unwrap_or_else(|| "/notifications".to_owned());
+    if n.read_at.is_none() {
+        let mut row: notification::ActiveModel = n.into();
+        row.read_at = Set(Some(now));
+        row.update(db).await?;
+    }
+    Ok(target)
+}
+
+/// The kinds that concern this user, with their email setting.
+pub async fn preferences<C: ConnectionTrait>(
+    db: &C,
+    u: &user::Model,
+) -> AppResult<Vec<Preference>> {
+    let stored: HashMap<String, bool> = notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.eq(u.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.kind, p.email))
+        .collect();
+    Ok(Kind::ALL
+        .into_iter()
+        .filter(|k| k.for_staff() == u.role.is_staff())
+        .map(|kind| Preference {
+            kind,
+            email: stored.get(kind.code()).copied().unwrap_or(true),
+        })
+        .collect())
+}
+
+/// Saves the email setting of every kind that concerns the user: those in `on` are mailed.
+pub async fn save_preferences<C>(
+    db: &C,
+    u: &user::Model,
+    on: &[String],
+    now: DateTime<Utc>,
+) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    if let Some(bad) = on.iter().find(|c| Kind::from_code(c).is_none()) {
+        tracing::warn!(kind = %bad, "unknown notification kind in preferences");
+        return Err(AppError::refused(
+            "Le formulaire envoyé est incomplet ou invalide.",
+        ));
+    }
+    let txn = db.begin().await?;
+    for p in preferences(&txn, u).await? {
+        let email = on.iter().any(|c| c == p.kind.code());
+        notification_preference::Entity::insert(notification_preference::ActiveModel {
+            user_id: Set(u.id),
+            kind: Set(p.kind.code().to_owned()),
+            email: Set(email),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                notification_preference::Column::UserId,
+                notification_preference::Column::Kind,
+            ])
+            .update_columns([
+                notification_preference::Column::Email,
+                notification_preference::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
