@@ -6,7 +6,8 @@
 #
 # demo: wasm32 target, cargo-leptos, wasm-bindgen-cli (Cargo.lock's version), npm packages
 #       (binaryen's wasm-opt, DSFR), DSFR assets copied into public/dsfr/.
-# test: the same, plus rustfmt and clippy and Debian's chromium for Playwright.
+# test: the same, plus rustfmt and clippy, Debian's chromium for Playwright and aiosmtpd (PyPI)
+#       for the SMTP tests.
 #
 # When sourced, it leaves end2end/node_modules/.bin (wasm-opt 132 from npm `binaryen`) and
 # ~/.cargo/bin on PATH for the caller. Only rustup, Node 20 and the crates.io, npm and Debian
@@ -186,6 +187,21 @@ cas_chromium() {
     [[ -x /usr/bin/chromium ]] || cas_die "/usr/bin/chromium missing after apt-get install chromium"
 }
 
+# The tests start a real SMTP server: aiosmtpd (aio-libs), from PyPI.
+CAS_AIOSMTPD_VERSION="1.4.6"
+cas_smtp_server() {
+    if python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+        cas_say "aiosmtpd: present"
+        return
+    fi
+    command -v python3 >/dev/null 2>&1 || cas_die "python3 not found: the SMTP tests need it"
+    cas_say "installing aiosmtpd $CAS_AIOSMTPD_VERSION (the SMTP server of the tests)"
+    python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==$CAS_AIOSMTPD_VERSION" \
+        || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+            "aiosmtpd==$CAS_AIOSMTPD_VERSION"
+    python3 -c "import aiosmtpd" || cas_die "aiosmtpd missing after pip install"
+}
+
 cas_setup() {
     local mode="${1:-test}"
     case "$mode" in
@@ -203,7 +219,10 @@ cas_setup() {
     cas_npm end2end
     cas_wasm_opt_path
     cas_dsfr
-    if [[ "$mode" == test ]]; then cas_chromium; fi
+    if [[ "$mode" == test ]]; then
+        cas_chromium
+        cas_smtp_server
+    fi
     cas_say "done"
 }
 

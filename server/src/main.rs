@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod mailer;
 mod seed;
 mod session_store;
 mod web;
@@ -103,6 +104,9 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
     }
     session_store::DbSessionStore::new(db.clone())
         .spawn_cleanup(std::time::Duration::from_secs(3600));
+    let mail = mailer::MailConfig::from_env()?;
+    tracing::info!("Courriels : {}", mail.describe());
+    tokio::spawn(mailer::run(db.clone(), mail, mailer::worker_name()));
     let leptos_options = leptos_options(&config)?;
     let state = web::AppState { leptos_options, db };
     let app = web::router(state, &config);

@@ -15,6 +15,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
+pub mod outbox;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 /// The kinds of product §5; each can have its email turned off.

@@ -1,0 +1,203 @@
+//! The email worker (product §5): drains the outbox of `app::notification::outbox` through
+//! lettre, in the background of `serve`. With `CASSIOPEE_SMTP_HOST` set it speaks SMTP;
+//! without, the embedded default writes each email as an `.eml` file in a folder (the demo needs
+//! no mail server) and logs where.
+
+use app::{entities::email_outbox, notification::outbox};
+use chrono::Utc;
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Attachment, Mailbox, MultiPart, header::ContentType},
+    transport::smtp::authentication::Credentials,
+};
+use sea_orm::DatabaseConnection;
+use std::{path::PathBuf, time::Duration};
+
+/// How many emails one claim takes.
+const BATCH: u64 = 20;
+/// How often an idle worker looks for due emails.
+const POLL: Duration = Duration::from_secs(2);
+
+/// Where emails go.
+pub enum Sender {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+/// Mail settings from the environment (documented in the README).
+pub struct MailConfig {
+    pub from: Mailbox,
+    pub sender: Sender,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl MailConfig {
+    pub fn from_env() -> Result<MailConfig, String> {
+        let from = var("CASSIOPEE_MAIL_FROM")
+            .unwrap_or_else(|| "Cassiopée <ne-pas-repondre@cassiopee.invalid>".to_owned());
+        let from: Mailbox = from.parse().map_err(|_| {
+            format!("CASSIOPEE_MAIL_FROM invalide : « {from} » (attendu : Cassiopée <adresse@exemple.fr>).")
+        })?;
+        let sender = match var("CASSIOPEE_SMTP_HOST") {
+            Some(host) => Sender::Smtp(smtp_from_env(&host)?),
+            None => {
+                let dir = PathBuf::from(
+                    var("CASSIOPEE_MAIL_DIR").unwrap_or_else(|| "data/courriels".to_owned()),
+                );
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    format!(
+                        "impossible de créer le dossier des courriels {} : {e}",
+                        dir.display()
+                    )
+                })?;
+                Sender::Folder(AsyncFileTransport::new(&dir), dir)
+            }
+        };
+        Ok(MailConfig { from, sender })
+    }
+
+    /// Where mail goes, for the start-up log line.
+    pub fn describe(&self) -> String {
+        match &self.sender {
+            Sender::Smtp(_) => format!(
+                "serveur SMTP {}",
+                var("CASSIOPEE_SMTP_HOST").unwrap_or_default()
+            ),
+            Sender::Folder(_, dir) => format!(
+                "aucun serveur SMTP configuré : les courriels sont écrits dans {}",
+                dir.display()
+            ),
+        }
+    }
+}
+
+fn smtp_from_env(host: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let tls = var("CASSIOPEE_SMTP_TLS").unwrap_or_else(|| "starttls".to_owned());
+    let builder = match tls.as_str() {
+        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
+        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
+        "aucun" | "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+            host,
+        )),
+        other => {
+            return Err(format!(
+                "CASSIOPEE_SMTP_TLS invalide : « {other} » (attendu : starttls, tls ou aucun)."
+            ));
+        }
+    }
+    .map_err(|e| format!("serveur SMTP « {host} » invalide : {e}"))?;
+    let mut builder = builder.timeout(Some(Duration::from_secs(30)));
+    if let Some(port) = var("CASSIOPEE_SMTP_PORT") {
+        let port: u16 = port
+            .parse()
+            .map_err(|_| format!("CASSIOPEE_SMTP_PORT invalide : « {port} »."))?;
+        builder = builder.port(port);
+    }
+    if let Some(user) = var("CASSIOPEE_SMTP_USER") {
+        let password = var("CASSIOPEE_SMTP_PASSWORD").unwrap_or_default();
+        builder = builder.credentials(Credentials::new(user, password));
+    }
+    Ok(builder.build())
+}
+
+/// This instance's name in the outbox claims: host and process.
+pub fn worker_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "cassiopee".to_owned());
+    format!("{host}-{}", std::process::id())
+}
+
+/// Runs for the life of the server: sends what is due, then waits a little.
+pub async fn run(db: DatabaseConnection, config: MailConfig, worker: String) {
+    loop {
+        if let Err(e) = drain(&db, &config, &worker).await {
+            tracing::warn!(error = %e, "courriels : la file n'a pas pu être lue");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Sends every email due now; returns how many were sent.
+pub async fn drain(
+    db: &DatabaseConnection,
+    config: &MailConfig,
+    worker: &str,
+) -> Result<usize, String> {
+    let mut sent = 0;
+    loop {
+        let claim = format!("{worker}:{}", app::password::secret_token());
+        let now = Utc::now();
+        let rows = outbox::claim(db, &claim, BATCH, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        if rows.is_empty() {
+            return Ok(sent);
+        }
+        for row in rows {
+            match send(config, &row).await {
+                Ok(()) => {
+                    outbox::sent(db, row.id, &claim, Utc::now())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    sent += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(id = row.id, %error, "courriel non envoyé, nouvel essai plus tard");
+                    outbox::failed(db, &row, &claim, &error, Utc::now())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+}
+
+async fn send(config: &MailConfig, row: &email_outbox::Model) -> Result<(), String> {
+    let message = build(config, row)?;
+    match &config.sender {
+        Sender::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        Sender::Folder(t, _) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+    }
+}
+
+/// The MIME message of an outbox row: text and HTML alternatives, and the calendar file of the
+/// session when there is one. The Message-ID is stable per row.
+pub fn build(config: &MailConfig, row: &email_outbox::Model) -> Result<Message, String> {
+    let to: Mailbox = row
+        .recipient
+        .parse()
+        .map_err(|e| format!("adresse du destinataire invalide : {e}"))?;
+    let domain = config.from.email.domain().to_owned();
+    let body = MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone());
+    let builder = Message::builder()
+        .from(config.from.clone())
+        .to(to)
+        .subject(row.subject.clone())
+        .message_id(Some(format!("<courriel-{}@{domain}>", row.id)));
+    let message = match &row.ics_attachment {
+        Some(ics) => {
+            let method = if ics.contains("METHOD:CANCEL") {
+                "CANCEL"
+            } else {
+                "PUBLISH"
+            };
+            let kind =
+                ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
+                    .map_err(|e| e.to_string())?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .multipart(body)
+                    .singlepart(Attachment::new("session.ics".to_owned()).body(ics.clone(), kind)),
+            )
+        }
+        None => builder.multipart(body),
+    };
+    message.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests;
