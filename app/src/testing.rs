@@ -23,12 +23,16 @@ fn unique_suffix() -> String {
 
 /// A migrated SQLite database in a fresh file, with the production connection settings.
 pub async fn file_sqlite() -> DatabaseConnection {
-    let dir = std::env::temp_dir().join(format!("cassiopee_test_{}", unique_suffix()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}/test.sqlite?mode=rwc", dir.display());
-    crate::db::connect_and_migrate(&url)
+    crate::db::connect_and_migrate(&file_sqlite_url())
         .await
         .expect("file sqlite")
+}
+
+/// The URL of a new SQLite file (created on first connection), to connect to more than once.
+pub fn file_sqlite_url() -> String {
+    let dir = std::env::temp_dir().join(format!("cassiopee_test_{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    format!("sqlite://{}/test.sqlite?mode=rwc", dir.display())
 }
 
 /// A migrated, empty PostgreSQL database on 127.0.0.1:5432, or `None` (with a loud message) when

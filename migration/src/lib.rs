@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_schema;
 mod m20261128_000002_invitations;
 mod m20261128_000003_notification_preferences;
+mod m20261128_000004_scheduled_notices;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_schema::Migration),
             Box::new(m20261128_000002_invitations::Migration),
             Box::new(m20261128_000003_notification_preferences::Migration),
+            Box::new(m20261128_000004_scheduled_notices::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod mailer;
+mod scheduler;
 mod seed;
 mod session_store;
 mod web;
@@ -107,6 +108,7 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
     let mail = mailer::MailConfig::from_env()?;
     tracing::info!("Courriels : {}", mail.describe());
     tokio::spawn(mailer::run(db.clone(), mail, mailer::worker_name()));
+    tokio::spawn(scheduler::run(db.clone()));
     let leptos_options = leptos_options(&config)?;
     let state = web::AppState { leptos_options, db };
     let app = web::router(state, &config);

@@ -10,6 +10,7 @@ pub mod notification_preference;
 pub mod officer_profile;
 pub mod programme;
 pub mod programme_item;
+pub mod scheduled_notice;
 pub mod session;
 pub mod training;
 pub mod user;

@@ -229,3 +229,82 @@ pub fn invited(s: &About, officer: i32, link: String) -> Notice {
         )
     }
 }
+
+/// Rappel J-7 or J-1 to the participants.
+pub fn reminder(s: &About, officers: &[i32], days: u32) -> Vec<Notice> {
+    let when = if days == 1 {
+        "demain".to_owned()
+    } else {
+        format!("dans {days} jours")
+    };
+    officers
+        .iter()
+        .map(|&o| {
+            s.notice(
+                o,
+                Kind::Rappel,
+                format!("Rappel : {} {when}", s.title),
+                format!(
+                    "Votre session a lieu {} ({}). Si vous ne pouvez plus venir, désinscrivez-vous pour que la place serve à un autre officier.",
+                    s.dates, s.place
+                ),
+            )
+        })
+        .collect()
+}
+
+/// J-14: staff are told that a session has fewer participants than its minimum.
+pub fn under_minimum(s: &About, staff: &[i32], seats: i32, minimum: i32) -> Vec<Notice> {
+    staff
+        .iter()
+        .map(|&u| Notice {
+            user_id: u,
+            kind: Kind::SousMinimum,
+            session_id: Some(s.id),
+            title: format!("Sous le minimum à J-14 : {}", s.title),
+            body: format!(
+                "La session du {} compte {seats} inscrit(s) pour un minimum de {minimum}. Remplissez-la depuis sa page (« Remplir la session ») ou décidez de la maintenir ou de l'annuler.",
+                s.dates
+            ),
+            link: format!("/gestion/sessions/{}", s.id),
+        })
+        .collect()
+}
+
+/// The session has started: the officers still waiting will not get a seat.
+pub fn waitlist_closed(s: &About, officers: &[i32]) -> Vec<Notice> {
+    officers
+        .iter()
+        .map(|&o| {
+            s.notice(
+                o,
+                Kind::ListeAttenteClose,
+                format!("Liste d'attente close : {}", s.title),
+                "La session a commencé sans qu'une place se libère pour vous ; la liste d'attente est close. Les autres sessions de cette formation sont dans le catalogue.".to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Seats free while officers wait: should never happen (promotion is immediate); staff look.
+pub fn free_seats_with_waitlist(
+    s: &About,
+    staff: &[i32],
+    free: i32,
+    waiting: usize,
+) -> Vec<Notice> {
+    staff
+        .iter()
+        .map(|&u| Notice {
+            user_id: u,
+            kind: Kind::PlacesLibres,
+            session_id: Some(s.id),
+            title: format!("Places libres avec liste d'attente : {}", s.title),
+            body: format!(
+                "La session du {} a {free} place(s) libre(s) alors que {waiting} officier(s) attendent. Vérifiez la liste d'attente et inscrivez-les depuis la page de la session.",
+                s.dates
+            ),
+            link: format!("/gestion/sessions/{}", s.id),
+        })
+        .collect()
+}

@@ -17,6 +17,8 @@ pub mod events;
 #[cfg(feature = "ssr")]
 pub mod outbox;
 #[cfg(feature = "ssr")]
+pub mod reminders;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 /// The kinds of product §5; each can have its email turned off.
@@ -217,5 +219,7 @@ pub async fn save_preferences(email: Option<HashMap<String, String>>) -> Result<
     .await
 }
 
+#[cfg(all(test, feature = "ssr"))]
+mod reminders_tests;
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

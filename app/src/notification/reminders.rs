@@ -1,0 +1,188 @@
+//! The reminder scheduler (product §5): reminders J-7 and J-1 to the participants, the staff
+//! alert at J-14 for a session under its minimum, the closing of the waitlist when a session
+//! starts (the officers still waiting are told), and the alert when seats are free while a
+//! waitlist exists (it should never happen). The server runs [`run`] every minute.
+//!
+//! Each (reminder, session) is done once: a row of `scheduled_notices`, unique per pair, is
+//! inserted in the transaction of the notifications; a second instance, or a run after a
+//! restart, finds it and does nothing. Windows are computed from the present, so a run after
+//! downtime catches up (a J-7 reminder missed during a day off still goes out at J-6), and a
+//! reminder whose moment has passed is not sent late (no J-7 once J-1 is due).
+
+use super::{
+    events::{self, About},
+    service::{deliver, staff_ids},
+};
+use crate::{
+    entities::{enrolment, scheduled_notice, session},
+    error::AppResult,
+    model::{EnrolmentStatus, SessionStatus},
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    TransactionSession, TransactionTrait, sea_query::OnConflict,
+};
+
+/// The scheduled kinds, as stored in `scheduled_notices.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reminder {
+    J7,
+    J1,
+    UnderMinimum,
+    WaitlistClosed,
+    FreeSeatsWithWaitlist,
+}
+
+impl Reminder {
+    pub const ALL: [Reminder; 5] = [
+        Reminder::J7,
+        Reminder::J1,
+        Reminder::UnderMinimum,
+        Reminder::WaitlistClosed,
+        Reminder::FreeSeatsWithWaitlist,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Reminder::J7 => "rappel_j7",
+            Reminder::J1 => "rappel_j1",
+            Reminder::UnderMinimum => "sous_minimum_j14",
+            Reminder::WaitlistClosed => "liste_attente_close",
+            Reminder::FreeSeatsWithWaitlist => "places_libres",
+        }
+    }
+
+    /// Published sessions this reminder may concern now.
+    fn window(self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        match self {
+            Reminder::J7 => (now + Duration::days(1), now + Duration::days(7)),
+            Reminder::J1 => (now, now + Duration::days(1)),
+            Reminder::UnderMinimum => (now, now + Duration::days(14)),
+            // Started in the last week (older ones are history, not news).
+            Reminder::WaitlistClosed => (now - Duration::days(7), now),
+            Reminder::FreeSeatsWithWaitlist => (now, now + Duration::days(3650)),
+        }
+    }
+}
+
+/// Does what is due now; returns how many (reminder, session) pairs were sent by this call.
+pub async fn run<C>(db: &C, now: DateTime<Utc>) -> AppResult<usize>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let mut done = 0;
+    for reminder in Reminder::ALL {
+        let (from, to) = reminder.window(now);
+        let sessions = session::Entity::find()
+            .filter(session::Column::Status.eq(SessionStatus::Publiee))
+            .filter(session::Column::StartsAt.gt(from))
+            .filter(session::Column::StartsAt.lte(to))
+            .all(db)
+            .await?;
+        let already: Vec<i32> = scheduled_notice::Entity::find()
+            .select_only()
+            .column(scheduled_notice::Column::SessionId)
+            .filter(scheduled_notice::Column::Kind.eq(reminder.code()))
+            .filter(scheduled_notice::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
+            .into_tuple::<i32>()
+            .all(db)
+            .await?;
+        for s in sessions.into_iter().filter(|s| !already.contains(&s.id)) {
+            if once(db, reminder, &s, now).await? {
+                done += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Sends one reminder of one session unless it was already done (by anyone); true if sent.
+async fn once<C>(
+    db: &C,
+    reminder: Reminder,
+    s: &session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<bool>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let Some(notices) = notices(&txn, reminder, s).await? else {
+        return Ok(false);
+    };
+    let inserted = scheduled_notice::Entity::insert(scheduled_notice::ActiveModel {
+        kind: Set(reminder.code().to_owned()),
+        session_id: Set(s.id),
+        done_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            scheduled_notice::Column::Kind,
+            scheduled_notice::Column::SessionId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted == 0 {
+        // Another instance did it meanwhile.
+        return Ok(false);
+    }
+    deliver(&txn, notices, now).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// What the reminder says to whom, or `None` when it concerns nobody (nothing is marked then,
+/// so that a session filling up or emptying later is still looked at).
+async fn notices<C: ConnectionTrait>(
+    txn: &C,
+    reminder: Reminder,
+    s: &session::Model,
+) -> AppResult<Option<Vec<super::service::Notice>>> {
+    let seated = officers(txn, s.id, EnrolmentStatus::Inscrit).await?;
+    let waiting = officers(txn, s.id, EnrolmentStatus::ListeAttente).await?;
+    let about = About::of(txn, s).await?;
+    let out = match reminder {
+        Reminder::J7 | Reminder::J1 if seated.is_empty() => return Ok(None),
+        Reminder::J7 => events::reminder(&about, &seated, 7),
+        Reminder::J1 => events::reminder(&about, &seated, 1),
+        Reminder::UnderMinimum if s.seats_taken >= s.min_participants => return Ok(None),
+        Reminder::UnderMinimum => events::under_minimum(
+            &about,
+            &staff_ids(txn).await?,
+            s.seats_taken,
+            s.min_participants,
+        ),
+        Reminder::WaitlistClosed if waiting.is_empty() => return Ok(None),
+        Reminder::WaitlistClosed => events::waitlist_closed(&about, &waiting),
+        Reminder::FreeSeatsWithWaitlist if waiting.is_empty() || s.seats_taken >= s.capacity => {
+            return Ok(None);
+        }
+        Reminder::FreeSeatsWithWaitlist => events::free_seats_with_waitlist(
+            &about,
+            &staff_ids(txn).await?,
+            s.capacity - s.seats_taken,
+            waiting.len(),
+        ),
+    };
+    Ok(Some(out))
+}
+
+async fn officers<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+    status: EnrolmentStatus,
+) -> AppResult<Vec<i32>> {
+    Ok(enrolment::Entity::find()
+        .select_only()
+        .column(enrolment::Column::OfficerId)
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::Status.eq(status))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?)
+}

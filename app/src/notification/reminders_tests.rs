@@ -1,0 +1,149 @@
+//! The reminder scheduler: each reminder once (after a restart, with two instances), catching
+//! up after downtime without sending what is no longer timely.
+
+use super::{Kind, reminders::run};
+use crate::{
+    enrolment::service::enrol,
+    entities::{enrolment, notification, session},
+    model::{EnrolmentStatus, Role},
+    testing::{officer, session_at, training, user_with_role},
+};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+};
+
+async fn titles(db: &DatabaseConnection, user_id: i32) -> Vec<String> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::Kind.ne(Kind::InscriptionConfirmee.code()))
+        .filter(notification::Column::Kind.ne(Kind::ListeAttente.code()))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.title)
+        .collect()
+}
+
+async fn waiting(db: &DatabaseConnection, s: &session::Model, officer_id: i32) {
+    enrolment::ActiveModel {
+        session_id: Set(s.id),
+        officer_id: Set(officer_id),
+        status: Set(EnrolmentStatus::ListeAttente),
+        waitlist_rank: Set(Some(1)),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+/// Every scheduled case at once, on `db`; returns (officers, staff, sessions) to check.
+struct Fixture {
+    soon: i32,
+    tomorrow: i32,
+    late: i32,
+    staff: i32,
+}
+
+async fn fixture(db: &DatabaseConnection) -> Fixture {
+    let staff = user_with_role(db, "Claire Gestion", Role::Staff).await.id;
+    let t = training(db, "Lire un bilan").await;
+    let now = Utc::now();
+    // In 3 days: J-7 is due (caught up), J-1 not yet.
+    let s3 = session_at(db, t.id, now + Duration::days(3), 7, 5).await;
+    let soon = officer(db, "Anne Bientôt").await.id;
+    enrol(db, soon, s3.id, now - Duration::days(10))
+        .await
+        .unwrap();
+    // In 12 hours: only J-1 (J-7 is no longer timely).
+    let s1 = session_at(db, t.id, now + Duration::hours(12), 7, 5).await;
+    let tomorrow = officer(db, "Bruno Demain").await.id;
+    enrol(db, tomorrow, s1.id, now - Duration::days(10))
+        .await
+        .unwrap();
+    // In 10 days with 1 of minimum 3: staff alert.
+    let under = session_at(db, t.id, now + Duration::days(10), 7, 5).await;
+    let mut row: session::ActiveModel = under.clone().into();
+    row.min_participants = Set(3);
+    row.update(db).await.unwrap();
+    let one = officer(db, "Chloé Seule").await.id;
+    enrol(db, one, under.id, now).await.unwrap();
+    // Started an hour ago with an officer still waiting.
+    let started = session_at(db, t.id, now - Duration::hours(1), 7, 1).await;
+    let late = officer(db, "David Attente").await.id;
+    waiting(db, &started, late).await;
+    // Free seats while someone waits (a state the rules never produce).
+    let odd = session_at(db, t.id, now + Duration::days(30), 7, 5).await;
+    let stuck = officer(db, "Emma Bloquée").await.id;
+    waiting(db, &odd, stuck).await;
+    Fixture {
+        soon,
+        tomorrow,
+        late,
+        staff,
+    }
+}
+
+#[tokio::test]
+async fn each_reminder_goes_once_and_a_late_run_catches_up() {
+    let url = crate::testing::file_sqlite_url();
+    let db = crate::db::connect_and_migrate(&url).await.unwrap();
+    let f = fixture(&db).await;
+    let now = Utc::now();
+
+    assert_eq!(run(&db, now).await.unwrap(), 5);
+    assert_eq!(
+        titles(&db, f.soon).await,
+        ["Rappel : Lire un bilan dans 7 jours"]
+    );
+    assert_eq!(
+        titles(&db, f.tomorrow).await,
+        ["Rappel : Lire un bilan demain"]
+    );
+    assert_eq!(
+        titles(&db, f.late).await,
+        ["Liste d'attente close : Lire un bilan"]
+    );
+    let staff = titles(&db, f.staff).await;
+    assert_eq!(staff.len(), 2, "{staff:?}");
+    assert!(staff.contains(&"Sous le minimum à J-14 : Lire un bilan".to_owned()));
+    assert!(staff.contains(&"Places libres avec liste d'attente : Lire un bilan".to_owned()));
+
+    // Restarted: the same run does nothing more.
+    drop(db);
+    let again = crate::db::connect_and_migrate(&url).await.unwrap();
+    assert_eq!(run(&again, now).await.unwrap(), 0);
+    assert_eq!(titles(&again, f.soon).await.len(), 1);
+
+    // Two and a half days later the first session is tomorrow: its J-1, once.
+    let later = now + Duration::days(2) + Duration::hours(12);
+    assert_eq!(run(&again, later).await.unwrap(), 1);
+    assert_eq!(run(&again, later).await.unwrap(), 0);
+    assert_eq!(
+        titles(&again, f.soon).await,
+        [
+            "Rappel : Lire un bilan dans 7 jours",
+            "Rappel : Lire un bilan demain"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn two_instances_on_postgresql_send_each_reminder_once() {
+    let Some(url) = crate::testing::postgres_url().await else {
+        return;
+    };
+    let a = crate::db::connect_and_migrate(&url).await.unwrap();
+    let b = crate::db::connect(&url).await.unwrap();
+    let f = fixture(&a).await;
+    let now = Utc::now();
+    let (x, y) = tokio::join!(run(&a, now), run(&b, now));
+    assert_eq!(x.unwrap() + y.unwrap(), 5);
+    assert_eq!(titles(&a, f.soon).await.len(), 1);
+    assert_eq!(titles(&a, f.tomorrow).await.len(), 1);
+    assert_eq!(titles(&a, f.staff).await.len(), 2);
+}
