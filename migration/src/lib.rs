@@ -6,6 +6,7 @@ mod m20261128_000001_schema;
 mod m20261128_000002_invitations;
 mod m20261128_000003_notification_preferences;
 mod m20261128_000004_scheduled_notices;
+mod m20261128_000005_calendar_feeds;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_invitations::Migration),
             Box::new(m20261128_000003_notification_preferences::Migration),
             Box::new(m20261128_000004_scheduled_notices::Migration),
+            Box::new(m20261128_000005_calendar_feeds::Migration),
         ]
     }
 }

@@ -44,6 +44,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
     Router::new()
+        .route("/calendrier/{file}", axum::routing::get(calendar_feed))
         .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -59,6 +60,39 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(refuse_cross_origin))
         .layer(middleware::from_fn(harden_headers))
         .with_state(state)
+}
+
+/// `/calendrier/{token}.ics`: an officer's private feed, for calendar apps (no session: the
+/// secret address is the key). An unknown or revoked token is a plain 404.
+async fn calendar_feed(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let Some(token) = file.strip_suffix(".ics") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match app::notification::calendar::feed_for_token(&state.db, token).await {
+        Ok(Some(ics)) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "inline; filename=\"cassiopee.ics\"",
+                ),
+            ],
+            ics,
+        )
+            .into_response(),
+        Ok(None) => (
+            StatusCode::NOT_FOUND,
+            "Ce lien d'agenda n'existe pas ou a été révoqué.",
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Static assets are public and never need the user.

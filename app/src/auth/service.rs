@@ -214,7 +214,8 @@ pub enum PageAccess {
 /// functions, which check for themselves).
 pub fn page_access(path: &str, role: Option<Role>) -> PageAccess {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    let public = path == "/connexion";
+    // Calendar apps fetch the private feed with its secret address, without a session.
+    let public = path == "/connexion" || path.starts_with("/calendrier/");
     if public {
         return PageAccess::Allowed;
     }
@@ -245,6 +246,7 @@ mod tests {
     fn page_access_table() {
         use PageAccess::*;
         assert_eq!(page_access("/connexion", None), Allowed);
+        assert_eq!(page_access("/calendrier/abc.ics", None), Allowed);
         assert_eq!(page_access("/mes-formations", None), LoginRequired);
         assert_eq!(page_access("/formations", None), LoginRequired);
         assert_eq!(page_access("/formations", Some(Role::Officer)), Allowed);

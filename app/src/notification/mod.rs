@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[cfg(feature = "ssr")]
+pub mod calendar;
+#[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod events;
@@ -198,6 +200,35 @@ pub async fn open_notification(id: i32) -> Result<String, AppError> {
         leptos_axum::redirect(&target);
     }
     Ok(target)
+}
+
+/// The address of the user's private calendar feed, if they made one.
+#[server(prefix = "/api", endpoint = "profil/agenda")]
+pub async fn get_calendar_link() -> Result<Option<String>, AppError> {
+    let me = auth::require_user()?;
+    calendar::feed_link(&auth::db()?, me.id).await
+}
+
+/// « Créer mon lien d'agenda » (`action=creer`, also « Remplacer » a known link) or
+/// « Révoquer ce lien » (`action=revoquer`).
+#[server(prefix = "/api", endpoint = "profil/agenda/modifier")]
+pub async fn change_calendar_link(action: String) -> Result<(), AppError> {
+    let me = auth::require_user()?;
+    let db = auth::db()?;
+    let result = match action.as_str() {
+        "creer" => calendar::new_feed(&db, me.id, chrono::Utc::now())
+            .await
+            .map(|_| {
+                "Nouveau lien d'agenda créé : tout lien précédent ne fonctionne plus.".to_owned()
+            }),
+        "revoquer" => calendar::revoke_feed(&db, me.id)
+            .await
+            .map(|()| "Lien d'agenda révoqué : il ne fonctionne plus.".to_owned()),
+        _ => Err(AppError::refused(
+            "Le formulaire envoyé est incomplet ou invalide.",
+        )),
+    };
+    crate::flash::conclude(result, "/profil#agenda").await
 }
 
 #[server(prefix = "/api", endpoint = "profil/preferences")]

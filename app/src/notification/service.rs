@@ -4,7 +4,7 @@
 //! commit or roll back with it. Several notices of one action for the same person become one
 //! notification (product §5, « not noisy »).
 
-use super::{Centre, Item, Kind, Preference};
+use super::{Centre, Item, Kind, Preference, calendar::Method};
 use crate::{
     dates,
     entities::{email_outbox, notification, notification_preference, user},
@@ -97,7 +97,11 @@ pub async fn deliver<C: ConnectionTrait>(
         .insert(txn)
         .await?;
         if mails_any(txn, user_id, &kinds).await? {
-            queue_email(txn, &u, &n, saved.id, now).await?;
+            let ics = match n.session_id {
+                Some(session_id) => attachment(txn, session_id, user_id, &kinds).await?,
+                None => None,
+            };
+            queue_email(txn, &u, &n, saved.id, ics, now).await?;
         }
     }
     Ok(())
@@ -157,11 +161,43 @@ async fn mails_any<C: ConnectionTrait>(db: &C, user_id: i32, kinds: &[Kind]) -> 
     Ok(kinds.iter().any(|k| !off.iter().any(|o| o == k.code())))
 }
 
+/// The calendar file of an email about a session: the session added (or updated) for someone
+/// holding a seat in it, taken out when it is cancelled or the place given up.
+async fn attachment<C: ConnectionTrait>(
+    txn: &C,
+    session_id: i32,
+    user_id: i32,
+    kinds: &[Kind],
+) -> AppResult<Option<String>> {
+    const ADD: [Kind; 4] = [
+        Kind::InscriptionConfirmee,
+        Kind::Promotion,
+        Kind::SessionModifiee,
+        Kind::Rappel,
+    ];
+    const REMOVE: [Kind; 2] = [Kind::SessionAnnulee, Kind::Desinscription];
+    let place = crate::enrolment::service::own_enrolment(txn, session_id, user_id).await?;
+    let seated = place
+        .as_ref()
+        .is_some_and(|e| e.status == crate::model::EnrolmentStatus::Inscrit);
+    // Only a place that once had a seat is in the officer's calendar.
+    let had_seat = place.as_ref().is_some_and(|e| e.confirmed_at.is_some());
+    let method = if had_seat && kinds.iter().any(|k| REMOVE.contains(k)) {
+        Method::Cancel
+    } else if seated && kinds.iter().any(|k| ADD.contains(k)) {
+        Method::Publish
+    } else {
+        return Ok(None);
+    };
+    super::calendar::session_file(txn, session_id, method, public_url()).await
+}
+
 async fn queue_email<C: ConnectionTrait>(
     txn: &C,
     to: &user::Model,
     n: &Notice,
     notification_id: i32,
+    ics: Option<String>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let mail = super::email::compose(n, &to.display_name, public_url());
@@ -171,7 +207,7 @@ async fn queue_email<C: ConnectionTrait>(
         subject: Set(clip(&mail.subject, 300)),
         body_text: Set(mail.text),
         body_html: Set(mail.html),
-        ics_attachment: Set(None),
+        ics_attachment: Set(ics),
         status: Set(QUEUED.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),

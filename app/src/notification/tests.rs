@@ -358,3 +358,112 @@ async fn the_centre_lists_newest_first_opens_and_marks_read() {
     assert_eq!(mark_all_read(&db, o.id, Utc::now()).await.unwrap(), 1);
     assert_eq!(unread_count(&db, o.id).await.unwrap(), 0);
 }
+
+/// The calendar file of an email, parsed: (METHOD, UID, DTSTART with its TZID, STATUS).
+fn ics_of(mail: &email_outbox::Model) -> Option<(String, String, String, String, String)> {
+    use icalendar::Component;
+    let text = mail.ics_attachment.as_ref()?;
+    let cal: icalendar::Calendar = text.parse().expect("a parseable calendar");
+    let method = cal.property_value("METHOD").unwrap_or_default().to_owned();
+    assert!(text.contains("BEGIN:VTIMEZONE") && text.contains("TZID:Europe/Paris"));
+    let e = cal.events().next().expect("one event");
+    let start = e.properties().get("DTSTART").expect("DTSTART");
+    let tzid = start
+        .params()
+        .get("TZID")
+        .map(|p| p.value().to_owned())
+        .unwrap_or_default();
+    Some((
+        method,
+        e.get_uid().unwrap_or_default().to_owned(),
+        start.value().to_owned(),
+        tzid,
+        e.property_value("STATUS").unwrap_or_default().to_owned(),
+    ))
+}
+
+#[tokio::test]
+async fn emails_about_a_seat_carry_the_session_in_paris_time() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await;
+    let t = training(&db, "Gouverner").await;
+    // 12 January 2027, 8:30 UTC = 9:30 in Paris (winter); 1 seat.
+    let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 1, 12, 8, 30, 0).unwrap();
+    let s = session_at(&db, t.id, start, 8, 1).await;
+    let seated = officer(&db, "Anne Assise").await;
+    let waiting = officer(&db, "Bruno Debout").await;
+    let now = start - Duration::days(30);
+    enrol(&db, seated.id, s.id, now).await.unwrap();
+    enrol(&db, waiting.id, s.id, now).await.unwrap();
+
+    let (method, uid, dtstart, tzid, status) = ics_of(&mails(&db, &seated).await[0]).unwrap();
+    assert_eq!(method, "PUBLISH");
+    assert_eq!(uid, format!("session-{}@cassiopee.mirvog", s.id));
+    assert_eq!(
+        (dtstart.as_str(), tzid.as_str()),
+        ("20270112T093000", "Europe/Paris")
+    );
+    assert_eq!(status, "CONFIRMED");
+    assert!(
+        ics_of(&mails(&db, &waiting).await[0]).is_none(),
+        "no seat, no calendar entry"
+    );
+
+    // Cancelled: the same UID, METHOD:CANCEL, for the seat holder only.
+    cancel(&db, staff.id, s.id, now).await.unwrap();
+    let m = mails(&db, &seated).await;
+    let (method, uid2, _, _, status) = ics_of(&m[1]).unwrap();
+    assert_eq!((method.as_str(), status.as_str()), ("CANCEL", "CANCELLED"));
+    assert_eq!(uid2, uid);
+    assert!(ics_of(&mails(&db, &waiting).await[1]).is_none());
+}
+
+#[tokio::test]
+async fn the_private_feed_lists_the_officers_seats_until_revoked() {
+    use super::calendar::{feed_for_token, feed_link, new_feed, revoke_feed};
+    let db = test_db().await;
+    let t = training(&db, "Présider").await;
+    // 2 July 2027, 7:00 UTC = 9:00 in Paris (summer time).
+    let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 7, 2, 7, 0, 0).unwrap();
+    let s = session_at(&db, t.id, start, 8, 5).await;
+    let left = session_at(&db, t.id, start + Duration::days(20), 8, 5).await;
+    let o = officer(&db, "Inès Agenda").await;
+    let now = start - Duration::days(40);
+    enrol(&db, o.id, s.id, now).await.unwrap();
+    enrol(&db, o.id, left.id, now).await.unwrap();
+    withdraw(&db, o.id, left.id, now).await.unwrap();
+
+    assert_eq!(feed_link(&db, o.id).await.unwrap(), None);
+    let url = new_feed(&db, o.id, now).await.unwrap();
+    assert_eq!(
+        feed_link(&db, o.id).await.unwrap().as_deref(),
+        Some(url.as_str())
+    );
+    let token = url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".ics")
+        .to_owned();
+    let ics = feed_for_token(&db, &token)
+        .await
+        .unwrap()
+        .expect("the feed");
+    let cal: icalendar::Calendar = ics.parse().unwrap();
+    let events: Vec<_> = cal.events().collect();
+    assert_eq!(events.len(), 1, "the place given up is not in it");
+    use icalendar::Component;
+    assert_eq!(
+        events[0].properties().get("DTSTART").unwrap().value(),
+        "20270702T090000"
+    );
+    assert_eq!(events[0].get_summary(), Some("Présider"));
+
+    // A new link replaces the old one; revoking ends it.
+    let other = new_feed(&db, o.id, now).await.unwrap();
+    assert_ne!(other, url);
+    assert!(feed_for_token(&db, &token).await.unwrap().is_none());
+    revoke_feed(&db, o.id).await.unwrap();
+    let token2 = other.rsplit('/').next().unwrap().trim_end_matches(".ics");
+    assert!(feed_for_token(&db, token2).await.unwrap().is_none());
+}

@@ -4,8 +4,8 @@
 use crate::{
     layout::{ErrorView, Loading},
     notification::{
-        Centre, MarkAllRead, OpenNotification, Outbox, Preference, SavePreferences,
-        get_notifications, get_outbox, get_preferences,
+        Centre, ChangeCalendarLink, MarkAllRead, OpenNotification, Outbox, Preference,
+        SavePreferences, get_calendar_link, get_notifications, get_outbox, get_preferences,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -89,10 +89,21 @@ fn List(c: Centre) -> impl IntoView {
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let prefs = Resource::new(|| (), |_| get_preferences());
+    let link = Resource::new(|| (), |_| get_calendar_link());
     view! {
         <Title text="Profil"/>
         <h1>"Profil"</h1>
-        <h2 class="fr-h4" id="preferences">"Courriels"</h2>
+        <h2 class="fr-h4" id="agenda">"Agenda personnel"</h2>
+        <p class="cas-note">"Abonnez votre agenda (Outlook, Google Agenda, Apple Calendrier…) à cette adresse : vos sessions s'y ajoutent et s'y mettent à jour d'elles-mêmes. Gardez-la pour vous : elle donne accès à vos sessions sans mot de passe."</p>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match link.await {
+                    Ok(url) => view! { <CalendarLink url/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2 class="fr-h4 fr-mt-5w" id="preferences">"Courriels"</h2>
         <p class="cas-note">"Chaque notification s'affiche dans Cassiopée. Choisissez celles qui vous sont aussi envoyées par courriel."</p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -102,6 +113,32 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn CalendarLink(url: Option<String>) -> impl IntoView {
+    let button = |action: &'static str, label: &'static str, class: &'static str| {
+        view! {
+            <form method="post" action=ChangeCalendarLink::url() class="cas-inline-form">
+                <input type="hidden" name="action" value=action/>
+                <button type="submit" class=class>{label}</button>
+            </form>
+        }
+    };
+    match url {
+        None => view! { {button("creer", "Créer mon lien d'agenda", "fr-btn fr-btn--secondary")} }.into_any(),
+        Some(url) => view! {
+            <div class="fr-input-group">
+                <label class="fr-label" for="lien-agenda">"Adresse de votre agenda"</label>
+                <input class="fr-input" id="lien-agenda" type="text" readonly value=url/>
+            </div>
+            <div class="cas-actions">
+                {button("creer", "Remplacer par un nouveau lien", "fr-btn fr-btn--secondary fr-btn--sm")}
+                {button("revoquer", "Révoquer ce lien", "fr-btn fr-btn--tertiary fr-btn--sm")}
+            </div>
+        }
+        .into_any(),
     }
 }
 

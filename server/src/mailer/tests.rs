@@ -116,6 +116,14 @@ fn header(mail: &mailparse::ParsedMail, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The text/calendar part of a message, decoded.
+fn calendar_part(mail: &mailparse::ParsedMail) -> Option<String> {
+    if mail.ctype.mimetype == "text/calendar" {
+        return mail.get_body().ok();
+    }
+    mail.subparts.iter().find_map(calendar_part)
+}
+
 /// The text/plain part of a message.
 fn text_part(mail: &mailparse::ParsedMail) -> Option<String> {
     if mail.ctype.mimetype == "text/plain" {
@@ -158,6 +166,16 @@ async fn a_promotion_email_arrives_through_smtp() {
     assert!(text.contains("Bonjour Bruno Second,"), "{text}");
     assert!(text.contains(&format!("/sessions/{}", s.id)), "{text}");
     assert!(header(promotion, "Message-ID").starts_with("<courriel-"));
+    // The session as a calendar entry, at the right time in Paris.
+    let ics = calendar_part(promotion).expect("a .ics attachment");
+    let cal: icalendar::Calendar = ics.parse().expect("a parseable calendar");
+    use icalendar::Component;
+    let event = cal.events().next().expect("the session");
+    let start = event.properties().get("DTSTART").unwrap();
+    assert_eq!(start.params().get("TZID").unwrap().value(), "Europe/Paris");
+    let paris = s.starts_at.with_timezone(&chrono_tz::Europe::Paris);
+    assert_eq!(start.value(), paris.format("%Y%m%dT%H%M%S").to_string());
+    assert_eq!(cal.property_value("METHOD"), Some("PUBLISH"));
     let rows = email_outbox::Entity::find().all(&db).await.unwrap();
     assert!(rows.iter().all(|r| r.status == SENT && r.sent_at.is_some()));
 }

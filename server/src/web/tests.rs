@@ -815,3 +815,43 @@ async fn an_invitation_link_opens_the_session_for_its_officer_only() {
     assert!(html.contains("Vous avez décliné l"));
     assert!(!html.contains("Invitation de la MiRVOG"));
 }
+
+/// The private calendar feed answers calendar apps without a session, until revoked.
+#[tokio::test]
+async fn the_calendar_feed_needs_its_secret_address_only() {
+    let app = test_app().await;
+    let id = app.user("agenda@test.demo", Role::Officer).await;
+    let s = open_session(&app.db).await;
+    app::enrolment::service::enrol(&app.db, id, s, chrono::Utc::now())
+        .await
+        .unwrap();
+    let url = app::notification::calendar::new_feed(&app.db, id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let path = &url[url.find("/calendrier/").unwrap()..];
+    let res = app.send(get(path, None)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/calendar; charset=utf-8"
+    );
+    let body = body_text(res).await;
+    assert!(
+        body.contains("BEGIN:VEVENT") && body.contains("TZID=Europe/Paris"),
+        "{body}"
+    );
+
+    app::notification::calendar::revoke_feed(&app.db, id)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.send(get(path, None)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.send(get("/calendrier/inconnu.ics", None))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
