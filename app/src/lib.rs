@@ -21,6 +21,7 @@ pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod dates;
 pub mod enrolment;
+pub mod feedback;
 pub mod flash;
 pub mod forms;
 pub mod invitation;

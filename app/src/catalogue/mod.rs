@@ -77,6 +77,8 @@ pub struct SessionPage {
     pub cancellation_deadline: String,
     /// The viewer's own place and the action offered.
     pub my_place: PlaceState,
+    /// After a session the officer attended: their « avis ».
+    pub feedback: Option<crate::feedback::MyFeedback>,
 }
 
 #[server(prefix = "/api", endpoint = "catalogue")]

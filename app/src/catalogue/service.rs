@@ -167,6 +167,7 @@ pub async fn session_page<C: ConnectionTrait>(
         return Err(AppError::NotFound);
     }
     let my_place = place_in(db, viewer, &s, now).await?;
+    let feedback = crate::feedback::service::mine(db, viewer.id, &s, now).await?;
     let session_state = match s.status {
         SessionStatus::Annulee => Some("Session annulée".to_owned()),
         SessionStatus::Terminee => Some("Session terminée".to_owned()),
@@ -189,5 +190,6 @@ pub async fn session_page<C: ConnectionTrait>(
         enrolment_deadline: dates::day_time(s.enrolment_deadline),
         cancellation_deadline: dates::day_time(s.cancellation_deadline),
         my_place,
+        feedback,
     })
 }

@@ -13,7 +13,8 @@ pub struct Mail {
 
 pub fn compose(n: &Notice, name: &str, base: &str) -> Mail {
     let link = format!("{base}{}", n.link);
-    let preferences = format!("{base}/profil#preferences");
+    // One click (after login) turns off this kind of email.
+    let preferences = format!("{base}/profil?desabonner={}#preferences", n.kind.code());
     let kind = n.kind.label();
     let text = format!(
         "Bonjour {name},\n\n{title}\n\n{body}\n\nOuvrir dans Cassiopée : {link}\n\n-- \nCassiopée – MiRVOG, ministère des Armées.\nVous recevez ce courriel car les messages « {kind} » sont activés dans votre profil. Pour ne plus les recevoir : {preferences}\n",

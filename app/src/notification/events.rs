@@ -308,3 +308,22 @@ pub fn free_seats_with_waitlist(
         })
         .collect()
 }
+
+/// After the session: the officers present are asked for their « avis ».
+pub fn feedback_request(s: &About, officers: &[i32]) -> Vec<Notice> {
+    officers
+        .iter()
+        .map(|&o| Notice {
+            link: format!("/sessions/{}#avis", s.id),
+            ..s.notice(
+                o,
+                Kind::Avis,
+                format!("Votre avis sur {}", s.title),
+                format!(
+                    "Vous avez suivi la session du {}. Deux notes et, si vous le souhaitez, un commentaire : votre avis aide la MiRVOG à choisir les formations qui servent vraiment.",
+                    s.dates
+                ),
+            )
+        })
+        .collect()
+}

@@ -231,6 +231,19 @@ pub async fn change_calendar_link(action: String) -> Result<(), AppError> {
     crate::flash::conclude(result, "/profil#agenda").await
 }
 
+/// The link at the foot of an email: stop this kind of email.
+#[server(prefix = "/api", endpoint = "profil/desabonner")]
+pub async fn unsubscribe(kind: String) -> Result<(), AppError> {
+    let me = auth::require_user()?;
+    let result = match Kind::from_code(&kind) {
+        Some(k) => service::set_email(&auth::db()?, me.id, k, false, chrono::Utc::now())
+            .await
+            .map(|()| format!("Vous ne recevrez plus de courriel « {} ».", k.label())),
+        None => Err(AppError::refused("Ce type de message n'existe pas.")),
+    };
+    crate::flash::conclude(result, "/profil#preferences").await
+}
+
 #[server(prefix = "/api", endpoint = "profil/preferences")]
 pub async fn get_preferences() -> Result<Vec<Preference>, AppError> {
     let me = auth::require_user()?;

@@ -32,15 +32,18 @@ pub enum Reminder {
     UnderMinimum,
     WaitlistClosed,
     FreeSeatsWithWaitlist,
+    /// The « avis » asked of the officers present, once the session is over.
+    Feedback,
 }
 
 impl Reminder {
-    pub const ALL: [Reminder; 5] = [
+    pub const ALL: [Reminder; 6] = [
         Reminder::J7,
         Reminder::J1,
         Reminder::UnderMinimum,
         Reminder::WaitlistClosed,
         Reminder::FreeSeatsWithWaitlist,
+        Reminder::Feedback,
     ];
 
     fn code(self) -> &'static str {
@@ -50,6 +53,7 @@ impl Reminder {
             Reminder::UnderMinimum => "sous_minimum_j14",
             Reminder::WaitlistClosed => "liste_attente_close",
             Reminder::FreeSeatsWithWaitlist => "places_libres",
+            Reminder::Feedback => "avis",
         }
     }
 
@@ -62,6 +66,8 @@ impl Reminder {
             // Started in the last week (older ones are history, not news).
             Reminder::WaitlistClosed => (now - Duration::days(7), now),
             Reminder::FreeSeatsWithWaitlist => (now, now + Duration::days(3650)),
+            // Over (checked below) in the last month or so; attendance may be noted late.
+            Reminder::Feedback => (now - Duration::days(35), now),
         }
     }
 }
@@ -75,7 +81,9 @@ where
     for reminder in Reminder::ALL {
         let (from, to) = reminder.window(now);
         let sessions = session::Entity::find()
-            .filter(session::Column::Status.eq(SessionStatus::Publiee))
+            .filter(
+                session::Column::Status.is_in([SessionStatus::Publiee, SessionStatus::Terminee]),
+            )
             .filter(session::Column::StartsAt.gt(from))
             .filter(session::Column::StartsAt.lte(to))
             .all(db)
@@ -108,7 +116,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let Some(notices) = notices(&txn, reminder, s).await? else {
+    let Some(notices) = notices(&txn, reminder, s, now).await? else {
         return Ok(false);
     };
     let inserted = scheduled_notice::Entity::insert(scheduled_notice::ActiveModel {
@@ -142,11 +150,19 @@ async fn notices<C: ConnectionTrait>(
     txn: &C,
     reminder: Reminder,
     s: &session::Model,
+    now: DateTime<Utc>,
 ) -> AppResult<Option<Vec<super::service::Notice>>> {
     let seated = officers(txn, s.id, EnrolmentStatus::Inscrit).await?;
     let waiting = officers(txn, s.id, EnrolmentStatus::ListeAttente).await?;
     let about = About::of(txn, s).await?;
     let out = match reminder {
+        Reminder::Feedback => {
+            let present = officers(txn, s.id, EnrolmentStatus::Present).await?;
+            if s.ends_at > now || present.is_empty() {
+                return Ok(None);
+            }
+            events::feedback_request(&about, &present)
+        }
         Reminder::J7 | Reminder::J1 if seated.is_empty() => return Ok(None),
         Reminder::J7 => events::reminder(&about, &seated, 7),
         Reminder::J1 => events::reminder(&about, &seated, 1),

@@ -47,6 +47,7 @@ struct Fixture {
     tomorrow: i32,
     late: i32,
     staff: i32,
+    attended: i32,
 }
 
 async fn fixture(db: &DatabaseConnection) -> Fixture {
@@ -80,11 +81,26 @@ async fn fixture(db: &DatabaseConnection) -> Fixture {
     let odd = session_at(db, t.id, now + Duration::days(30), 7, 5).await;
     let stuck = officer(db, "Emma Bloquée").await.id;
     waiting(db, &odd, stuck).await;
+    // Over two days ago, with an officer marked present: the « avis » is asked.
+    let past = session_at(db, t.id, now - Duration::days(2), 7, 5).await;
+    let attended = officer(db, "Fanny Présente").await.id;
+    enrolment::ActiveModel {
+        session_id: Set(past.id),
+        officer_id: Set(attended),
+        status: Set(EnrolmentStatus::Present),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     Fixture {
         soon,
         tomorrow,
         late,
         staff,
+        attended,
     }
 }
 
@@ -95,7 +111,11 @@ async fn each_reminder_goes_once_and_a_late_run_catches_up() {
     let f = fixture(&db).await;
     let now = Utc::now();
 
-    assert_eq!(run(&db, now).await.unwrap(), 5);
+    assert_eq!(run(&db, now).await.unwrap(), 6);
+    assert_eq!(
+        titles(&db, f.attended).await,
+        ["Votre avis sur Lire un bilan"]
+    );
     assert_eq!(
         titles(&db, f.soon).await,
         ["Rappel : Lire un bilan dans 7 jours"]
@@ -142,7 +162,7 @@ async fn two_instances_on_postgresql_send_each_reminder_once() {
     let f = fixture(&a).await;
     let now = Utc::now();
     let (x, y) = tokio::join!(run(&a, now), run(&b, now));
-    assert_eq!(x.unwrap() + y.unwrap(), 5);
+    assert_eq!(x.unwrap() + y.unwrap(), 6);
     assert_eq!(titles(&a, f.soon).await.len(), 1);
     assert_eq!(titles(&a, f.tomorrow).await.len(), 1);
     assert_eq!(titles(&a, f.staff).await.len(), 2);

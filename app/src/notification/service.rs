@@ -393,26 +393,38 @@ where
     let txn = db.begin().await?;
     for p in preferences(&txn, u).await? {
         let email = on.iter().any(|c| c == p.kind.code());
-        notification_preference::Entity::insert(notification_preference::ActiveModel {
-            user_id: Set(u.id),
-            kind: Set(p.kind.code().to_owned()),
-            email: Set(email),
-            updated_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                notification_preference::Column::UserId,
-                notification_preference::Column::Kind,
-            ])
-            .update_columns([
-                notification_preference::Column::Email,
-                notification_preference::Column::UpdatedAt,
-            ])
-            .to_owned(),
-        )
-        .exec(&txn)
-        .await?;
+        set_email(&txn, u.id, p.kind, email, now).await?;
     }
     txn.commit().await?;
+    Ok(())
+}
+
+/// Turns the email of one kind on or off for a user.
+pub async fn set_email<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    kind: Kind,
+    email: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    notification_preference::Entity::insert(notification_preference::ActiveModel {
+        user_id: Set(user_id),
+        kind: Set(kind.code().to_owned()),
+        email: Set(email),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            notification_preference::Column::UserId,
+            notification_preference::Column::Kind,
+        ])
+        .update_columns([
+            notification_preference::Column::Email,
+            notification_preference::Column::UpdatedAt,
+        ])
+        .to_owned(),
+    )
+    .exec(db)
+    .await?;
     Ok(())
 }

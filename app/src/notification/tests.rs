@@ -324,6 +324,17 @@ async fn an_email_kind_turned_off_still_notifies_in_the_app() {
         m[0].body_text
             .contains("« Désinscription confirmée » sont activés")
     );
+    assert!(m[0].body_text.contains("/profil?desabonner=desinscription"));
+    // That link's button turns the kind off.
+    set_email(&db, o.id, Kind::Desinscription, false, Utc::now())
+        .await
+        .unwrap();
+    let prefs = preferences(&db, &o).await.unwrap();
+    assert!(
+        prefs
+            .iter()
+            .any(|p| p.kind == Kind::Desinscription && !p.email)
+    );
 
     let err = save_preferences(&db, &o, &["inconnu".to_owned()], Utc::now())
         .await

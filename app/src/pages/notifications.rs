@@ -4,8 +4,9 @@
 use crate::{
     layout::{ErrorView, Loading},
     notification::{
-        Centre, ChangeCalendarLink, MarkAllRead, OpenNotification, Outbox, Preference,
-        SavePreferences, get_calendar_link, get_notifications, get_outbox, get_preferences,
+        Centre, ChangeCalendarLink, Kind, MarkAllRead, OpenNotification, Outbox, Preference,
+        SavePreferences, Unsubscribe, get_calendar_link, get_notifications, get_outbox,
+        get_preferences,
     },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -90,9 +91,27 @@ fn List(c: Centre) -> impl IntoView {
 pub fn ProfilePage() -> impl IntoView {
     let prefs = Resource::new(|| (), |_| get_preferences());
     let link = Resource::new(|| (), |_| get_calendar_link());
+    // `?desabonner=<kind>`: the link at the foot of an email.
+    let query = leptos_router::hooks::use_query_map();
+    let stop = query
+        .read_untracked()
+        .get("desabonner")
+        .and_then(|code| Kind::from_code(&code))
+        .map(|kind| {
+            view! {
+                <div class="fr-callout cas-invitation">
+                    <p class="fr-callout__text">{format!("Ne plus recevoir de courriel « {} » ? Le message restera visible dans Cassiopée.", kind.label())}</p>
+                    <form method="post" action=Unsubscribe::url()>
+                        <input type="hidden" name="kind" value=kind.code()/>
+                        <button type="submit" class="fr-btn fr-btn--sm">"Ne plus recevoir ces courriels"</button>
+                    </form>
+                </div>
+            }
+        });
     view! {
         <Title text="Profil"/>
         <h1>"Profil"</h1>
+        {stop}
         <h2 class="fr-h4" id="agenda">"Agenda personnel"</h2>
         <p class="cas-note">"Abonnez votre agenda (Outlook, Google Agenda, Apple Calendrier…) à cette adresse : vos sessions s'y ajoutent et s'y mettent à jour d'elles-mêmes. Gardez-la pour vous : elle donne accès à vos sessions sans mot de passe."</p>
         <Suspense fallback=Loading>

@@ -2,6 +2,8 @@ use crate::{
     catalogue::{SessionPage, get_session_page},
     enrolment::{Act, Action, PlaceState},
     error::AppError,
+    feedback::{GiveFeedback, MyFeedback},
+    forms::{FormView, TextArea},
     invitation::{DeclineInvitation, get_invitation_page},
     layout::{ErrorAlert, ErrorView, Loading, SuccessAlert},
 };
@@ -82,6 +84,7 @@ fn Details(p: SessionPage) -> impl IntoView {
             <li>"Désinscription sans frais jusqu'au " {p.cancellation_deadline.clone()}</li>
         </ul>
         <MyPlace initial=p.my_place/>
+        {p.feedback.map(|f| view! { <FeedbackForm f/> })}
         <h2 class="fr-h5">"Présentation"</h2>
         <p class="cas-description">{p.description}</p>
     }
@@ -126,6 +129,54 @@ fn MyPlace(initial: PlaceState) -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+/// « Votre avis » after a session the officer attended: a plain form (no wasm).
+#[component]
+fn FeedbackForm(f: MyFeedback) -> impl IntoView {
+    let give = ServerAction::<GiveFeedback>::new();
+    let refusal = give.value().get_untracked().and_then(Result::err);
+    let form = FormView::new(&f.values, refusal.as_ref());
+    let scale = |name: &'static str, legend: &'static str| {
+        let current = form.value(name);
+        let error = form.error(name);
+        let class = if error.is_some() {
+            "cas-radios cas-scale fr-fieldset--error"
+        } else {
+            "cas-radios cas-scale"
+        };
+        let radios = (1..=5)
+            .map(|n| {
+                let id = format!("{name}-{n}");
+                view! {
+                    <span class="cas-radio">
+                        <input type="radio" id=id.clone() name=name value=n.to_string() checked=current == n.to_string()/>
+                        <label for=id>{n.to_string()}</label>
+                    </span>
+                }
+            })
+            .collect_view();
+        view! {
+            <fieldset class=class>
+                <legend>{legend} <span class="fr-hint-text">"1 : pas du tout – 5 : tout à fait"</span></legend>
+                {radios}
+                {error.map(|e| view! { <p class="fr-error-text">{e}</p> })}
+            </fieldset>
+        }
+    };
+    view! {
+        <section class="cas-feedback" id="avis" aria-labelledby="avis-titre">
+            <h2 class="fr-h5" id="avis-titre">"Votre avis"</h2>
+            {f.given_on.map(|d| view! { <p class="cas-note">{format!("Avis donné le {d} ; vous pouvez le modifier.")}</p> })}
+            <form method="post" action=GiveFeedback::url()>
+                <input type="hidden" name="session_id" value=f.session_id/>
+                {scale("overall", "Note globale")}
+                {scale("usefulness", "Utilité pour mon projet")}
+                <TextArea form=form.clone() name="comment" label="Commentaire" hint="Facultatif, 2 000 caractères au plus."/>
+                <button type="submit" class="fr-btn">"Envoyer mon avis"</button>
+            </form>
+        </section>
     }
 }
 
