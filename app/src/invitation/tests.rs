@@ -170,6 +170,29 @@ async fn invited_officers_accept_by_enrolling_even_after_the_deadline_or_decline
         "2 officiers invités (Anne Bleu, Paul Vert) : l'invitation s'affiche sur la page de la session et dans « Mes formations »."
     );
     // Inviting again is harmless: nobody gets two invitations.
+    // Each invited officer is told, with the invitation's own link.
+    let told = crate::entities::notification::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == crate::notification::Kind::Invitation.code())
+        .collect::<Vec<_>>();
+    assert_eq!(told.len(), 2);
+    assert!(told.iter().all(|n| {
+        n.title == "Invitation : Lire un bilan"
+            && n.link
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/invitations/"))
+    }));
+    assert_eq!(
+        crate::entities::email_outbox::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     let again = invite(&db, staff, s.id, &[anne.id, zoe.id], now)
         .await
         .unwrap();

@@ -116,6 +116,14 @@ async fn each_reminder_goes_once_and_a_late_run_catches_up() {
         titles(&db, f.attended).await,
         ["Votre avis sur Lire un bilan"]
     );
+    // Each with its email (the J-7 one with the session's calendar file).
+    let mails = crate::entities::email_outbox::Entity::find()
+        .filter(crate::entities::email_outbox::Column::Subject.starts_with("[Cassiopée] Rappel"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().all(|m| m.ics_attachment.is_some()));
     assert_eq!(
         titles(&db, f.soon).await,
         ["Rappel : Lire un bilan dans 7 jours"]

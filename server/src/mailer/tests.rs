@@ -299,3 +299,46 @@ async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
         .unwrap();
     assert!(left.is_empty());
 }
+
+/// Benchmark (run by `bench/mail-throughput.sh`, not by the suite): one worker sends 1,000
+/// queued emails to aiosmtpd; prints emails per second.
+#[tokio::test]
+#[ignore = "benchmark: bench/mail-throughput.sh"]
+async fn throughput() {
+    const N: usize = 1000;
+    let db = app::testing::file_sqlite().await;
+    let t = training(&db, "Débit").await;
+    let s = session_at(&db, t.id, Utc::now() + Days::days(20), 7, 10).await;
+    let o = officer(&db, "Destinataire Banc").await;
+    enrol(&db, o.id, s.id, Utc::now()).await.unwrap();
+    let model = email_outbox::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    for chunk in (1..N).collect::<Vec<_>>().chunks(200) {
+        let copies: Vec<email_outbox::ActiveModel> = chunk
+            .iter()
+            .map(|_| {
+                let mut m: email_outbox::ActiveModel = model.clone().into();
+                m.id = sea_orm::ActiveValue::NotSet;
+                m
+            })
+            .collect();
+        email_outbox::Entity::insert_many(copies)
+            .exec(&db)
+            .await
+            .unwrap();
+    }
+    let port = free_port();
+    let server = SmtpServer::start(port, &temp_dir("bench"));
+    let started = std::time::Instant::now();
+    let sent = drain(&db, &config(port), "bench").await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(sent, N);
+    assert_eq!(server.received().len(), N);
+    println!(
+        "mail throughput: {N} emails (text, HTML and .ics) to aiosmtpd in {seconds:.2} s = {:.0} emails/s (one worker, SQLite outbox)",
+        N as f64 / seconds
+    );
+}
