@@ -17,6 +17,8 @@ pub struct About {
     pub id: i32,
     pub title: String,
     pub dates: String,
+    /// « du lundi 12 janvier 2027, 9 h 00 – 17 h 30 » or « du … au … », after « la session ».
+    pub when: String,
     pub place: String,
     pub cancellation_deadline: String,
 }
@@ -27,6 +29,7 @@ impl About {
             id: s.id,
             title: training_title(db, s.training_id).await?,
             dates: dates::span(s.starts_at, s.ends_at),
+            when: when(s),
             place: place_label(s),
             cancellation_deadline: dates::day_time(s.cancellation_deadline),
         })
@@ -48,6 +51,15 @@ impl About {
     }
 }
 
+fn when(s: &session::Model) -> String {
+    let span = dates::span(s.starts_at, s.ends_at);
+    if span.starts_with("du ") {
+        span
+    } else {
+        format!("du {span}")
+    }
+}
+
 /// Who acted: the officer themself or the MiRVOG staff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum By {
@@ -65,8 +77,8 @@ pub fn confirmed(s: &About, officer: i32, by: By) -> Notice {
         Kind::InscriptionConfirmee,
         format!("Inscription confirmée : {}", s.title),
         format!(
-            "{intro} à la session du {} ({}). Si vous ne pouvez plus venir, désinscrivez-vous : sans frais jusqu'au {}.",
-            s.dates, s.place, s.cancellation_deadline
+            "{intro} à la session {} ({}). Si vous ne pouvez plus venir, désinscrivez-vous : sans frais jusqu'au {}.",
+            s.when, s.place, s.cancellation_deadline
         ),
     )
 }
@@ -81,8 +93,8 @@ pub fn waitlisted(s: &About, officer: i32, position: u64, by: By) -> Notice {
         Kind::ListeAttente,
         format!("Liste d'attente : {}", s.title),
         format!(
-            "{intro} sur la liste d'attente de la session du {}, en position {position}. Si une place se libère, elle vous est attribuée aussitôt et vous êtes prévenu.",
-            s.dates
+            "{intro} sur la liste d'attente de la session {}, en position {position}. Si une place se libère, elle vous est attribuée aussitôt et vous êtes prévenu.",
+            s.when
         ),
     )
 }
@@ -96,8 +108,8 @@ pub fn promoted(s: &About, officers: &[i32]) -> Vec<Notice> {
                 Kind::Promotion,
                 format!("Une place s'est libérée : vous êtes inscrit à {}", s.title),
                 format!(
-                    "Vous étiez sur la liste d'attente de la session du {} ({}) : vous y êtes maintenant inscrit. Si vous ne pouvez plus venir, désinscrivez-vous pour rendre la place : sans frais jusqu'au {}.",
-                    s.dates, s.place, s.cancellation_deadline
+                    "Vous étiez sur la liste d'attente de la session {} ({}) : vous y êtes maintenant inscrit. Si vous ne pouvez plus venir, désinscrivez-vous pour rendre la place : sans frais jusqu'au {}.",
+                    s.when, s.place, s.cancellation_deadline
                 ),
             )
         })
@@ -121,8 +133,8 @@ pub fn withdrawn(s: &About, officer: i32, late: bool, waiting: bool, by: By) -> 
         Kind::Desinscription,
         format!("Désinscription : {}", s.title),
         format!(
-            "{what} de la session du {}.{late} Les autres sessions de cette formation sont dans le catalogue.",
-            s.dates
+            "{what} de la session {}.{late} Les autres sessions de cette formation sont dans le catalogue.",
+            s.when
         ),
     )
 }
@@ -137,8 +149,8 @@ pub fn late_withdrawal(s: &About, staff: &[i32], officer_name: &str) -> Vec<Noti
             session_id: Some(s.id),
             title: format!("Désistement tardif : {officer_name} – {}", s.title),
             body: format!(
-                "{officer_name} s'est désinscrit de la session du {} après la date limite du {} ; la place est comptée. Si une liste d'attente existe, la place a été attribuée au premier officier.",
-                s.dates, s.cancellation_deadline
+                "{officer_name} s'est désinscrit de la session {} après la date limite du {} ; la place est comptée. Si une liste d'attente existe, la place a été attribuée au premier officier.",
+                s.when, s.cancellation_deadline
             ),
             link: format!("/gestion/sessions/{}", s.id),
         })
@@ -151,7 +163,7 @@ pub fn changed(s: &About, before: &About, officers: &[i32]) -> Vec<Notice> {
     let mut what = Vec::new();
     if s.dates != before.dates {
         what.push(format!(
-            "Nouvelles dates : {} (au lieu du {}).",
+            "Nouvelles dates : {} (au lieu de : {}).",
             s.dates, before.dates
         ));
     }
@@ -223,8 +235,8 @@ pub fn invited(s: &About, officer: i32, link: String) -> Notice {
             Kind::Invitation,
             format!("Invitation : {}", s.title),
             format!(
-                "La MiRVOG vous invite à la session du {} ({}), une formation de votre programme. Acceptez en vous inscrivant depuis la page de la session, ou déclinez l'invitation.",
-                s.dates, s.place
+                "La MiRVOG vous invite à la session {} ({}), une formation de votre programme. Acceptez en vous inscrivant depuis la page de la session, ou déclinez l'invitation.",
+                s.when, s.place
             ),
         )
     }
@@ -245,8 +257,8 @@ pub fn reminder(s: &About, officers: &[i32], days: u32) -> Vec<Notice> {
                 Kind::Rappel,
                 format!("Rappel : {} {when}", s.title),
                 format!(
-                    "Votre session a lieu {} ({}). Si vous ne pouvez plus venir, désinscrivez-vous pour que la place serve à un autre officier.",
-                    s.dates, s.place
+                    "Votre session {} ({}) approche. Si vous ne pouvez plus venir, désinscrivez-vous pour que la place serve à un autre officier.",
+                    s.when, s.place
                 ),
             )
         })
@@ -263,8 +275,8 @@ pub fn under_minimum(s: &About, staff: &[i32], seats: i32, minimum: i32) -> Vec<
             session_id: Some(s.id),
             title: format!("Sous le minimum à J-14 : {}", s.title),
             body: format!(
-                "La session du {} compte {seats} inscrit(s) pour un minimum de {minimum}. Remplissez-la depuis sa page (« Remplir la session ») ou décidez de la maintenir ou de l'annuler.",
-                s.dates
+                "La session {} compte {seats} inscrit(s) pour un minimum de {minimum}. Remplissez-la depuis sa page (« Remplir la session ») ou décidez de la maintenir ou de l'annuler.",
+                s.when
             ),
             link: format!("/gestion/sessions/{}", s.id),
         })
@@ -301,8 +313,8 @@ pub fn free_seats_with_waitlist(
             session_id: Some(s.id),
             title: format!("Places libres avec liste d'attente : {}", s.title),
             body: format!(
-                "La session du {} a {free} place(s) libre(s) alors que {waiting} officier(s) attendent. Vérifiez la liste d'attente et inscrivez-les depuis la page de la session.",
-                s.dates
+                "La session {} a {free} place(s) libre(s) alors que {waiting} officier(s) attendent. Vérifiez la liste d'attente et inscrivez-les depuis la page de la session.",
+                s.when
             ),
             link: format!("/gestion/sessions/{}", s.id),
         })
@@ -320,8 +332,8 @@ pub fn feedback_request(s: &About, officers: &[i32]) -> Vec<Notice> {
                 Kind::Avis,
                 format!("Votre avis sur {}", s.title),
                 format!(
-                    "Vous avez suivi la session du {}. Deux notes et, si vous le souhaitez, un commentaire : votre avis aide la MiRVOG à choisir les formations qui servent vraiment.",
-                    s.dates
+                    "Vous avez suivi la session {}. Deux notes et, si vous le souhaitez, un commentaire : votre avis aide la MiRVOG à choisir les formations qui servent vraiment.",
+                    s.when
                 ),
             )
         })
