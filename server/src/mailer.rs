@@ -5,6 +5,7 @@
 
 use app::{entities::email_outbox, notification::outbox};
 use chrono::Utc;
+use futures::stream::{FuturesUnordered, StreamExt};
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Attachment, Mailbox, MultiPart, header::ContentType},
@@ -137,8 +138,14 @@ pub async fn drain(
         if rows.is_empty() {
             return Ok(sent);
         }
-        for row in rows {
-            match send(config, &row).await {
+        // The batch goes out over several pooled SMTP connections at once (one connection
+        // waits on each message's round trips); each email is marked as soon as it is answered.
+        let mut answers: FuturesUnordered<_> = rows
+            .iter()
+            .map(|row| async move { (row, send(config, row).await) })
+            .collect();
+        while let Some((row, result)) = answers.next().await {
+            match result {
                 Ok(()) => {
                     outbox::sent(db, row.id, &claim, Utc::now())
                         .await
@@ -147,7 +154,7 @@ pub async fn drain(
                 }
                 Err(error) => {
                     tracing::warn!(id = row.id, %error, "courriel non envoyé, nouvel essai plus tard");
-                    outbox::failed(db, &row, &claim, &error, Utc::now())
+                    outbox::failed(db, row, &claim, &error, Utc::now())
                         .await
                         .map_err(|e| e.to_string())?;
                 }
