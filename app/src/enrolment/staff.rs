@@ -109,59 +109,13 @@ where
     let s = any_session(&txn, session_id).await?;
     open_to_staff(&s, now)?;
 
-    let mut officers = Vec::with_capacity(ids.len());
-    let mut problems = Vec::new();
-    for id in &ids {
-        match lock_officer(&txn, *id).await {
-            Ok(o) => officers.push(o),
-            Err(AppError::NotFound) | Err(AppError::Refused(_)) => {
-                problems.push(format!("le compte n° {id} n'est pas un officier actif"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    officers.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-    let mut existing = Vec::with_capacity(officers.len());
-    for o in &officers {
-        let mine = own_enrolment(&txn, session_id, o.id).await?;
-        match mine.as_ref().map(|e| e.status) {
-            Some(EnrolmentStatus::Inscrit) => {
-                problems.push(format!(
-                    "{} est déjà inscrit à cette session",
-                    o.display_name
-                ));
-            }
-            Some(EnrolmentStatus::ListeAttente) => problems.push(format!(
-                "{} est déjà sur la liste d'attente de cette session",
-                o.display_name
-            )),
-            _ => {}
-        }
-        if let Some(c) = find_clash(&txn, o.id, session_id, s.starts_at, s.ends_at).await? {
-            let place = if c.waiting {
-                "est sur la liste d'attente de"
-            } else {
-                "est inscrit à"
-            };
-            problems.push(format!(
-                "{} {place} « {} » ({}), qui a lieu en même temps",
-                o.display_name, c.title, c.dates
-            ));
-        }
-        existing.push(mine);
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Refused(format!(
-            "Aucune inscription n'a été faite : {}.",
-            problems.join(" ; ")
-        )));
-    }
+    let chosen = lock_and_check(&txn, &s, &ids, "Aucune inscription n'a été faite").await?;
 
     let name = session_name(&txn, &s).await?;
     let about = About::of(&txn, &s).await?;
-    let mut notices = Vec::with_capacity(officers.len());
+    let mut notices = Vec::with_capacity(chosen.len());
     let mut out = BulkEnrolled::default();
-    for (o, mine) in officers.iter().zip(existing) {
+    for (o, mine) in chosen {
         let placed = if take_seat(&txn, session_id).await? {
             out.confirmed.push(o.display_name.clone());
             notices.push(events::confirmed(&about, o.id, By::Staff));
@@ -205,6 +159,66 @@ where
     deliver(&txn, notices, now).await?;
     txn.commit().await?;
     Ok(out)
+}
+
+/// Locks the chosen officers (by id, the lock order of this module) and checks that each can
+/// get a place in the session: an active officer, not already placed there, free at that time
+/// (§3.3). Returns them by name with their earlier place there, if any; otherwise refuses with
+/// `refusal` and every problem named, so that nothing is half done.
+pub(crate) async fn lock_and_check<C: ConnectionTrait>(
+    txn: &C,
+    s: &session::Model,
+    ids: &[i32],
+    refusal: &str,
+) -> AppResult<Vec<(user::Model, Option<enrolment::Model>)>> {
+    let mut officers = Vec::with_capacity(ids.len());
+    let mut problems = Vec::new();
+    for id in ids {
+        match lock_officer(txn, *id).await {
+            Ok(o) => officers.push(o),
+            Err(AppError::NotFound) | Err(AppError::Refused(_)) => {
+                problems.push(format!("le compte n° {id} n'est pas un officier actif"));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    officers.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    let mut chosen = Vec::with_capacity(officers.len());
+    for o in officers {
+        let mine = own_enrolment(txn, s.id, o.id).await?;
+        match mine.as_ref().map(|e| e.status) {
+            Some(EnrolmentStatus::Inscrit) => {
+                problems.push(format!(
+                    "{} est déjà inscrit à cette session",
+                    o.display_name
+                ));
+            }
+            Some(EnrolmentStatus::ListeAttente) => problems.push(format!(
+                "{} est déjà sur la liste d'attente de cette session",
+                o.display_name
+            )),
+            _ => {}
+        }
+        if let Some(c) = find_clash(txn, o.id, s.id, s.starts_at, s.ends_at).await? {
+            let place = if c.waiting {
+                "est sur la liste d'attente de"
+            } else {
+                "est inscrit à"
+            };
+            problems.push(format!(
+                "{} {place} « {} » ({}), qui a lieu en même temps",
+                o.display_name, c.title, c.dates
+            ));
+        }
+        chosen.push((o, mine));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Refused(format!(
+            "{refusal} : {}.",
+            problems.join(" ; ")
+        )));
+    }
+    Ok(chosen)
 }
 
 /// Result of [`remove_participant`].

@@ -13,7 +13,10 @@
 use super::{Candidate, FillPage, InvitationLine, MyInvitation};
 use crate::{
     dates,
-    enrolment::service::{any_session, find_clash, lock_officer, own_enrolment},
+    enrolment::{
+        service::{any_session, find_clash, own_enrolment},
+        staff::lock_and_check,
+    },
     entities::{enrolment, invitation, programme, programme_item, session, user},
     error::{AppError, AppResult},
     journal::service::{Change, Record, Snapshot},
@@ -251,50 +254,13 @@ where
         return Err(AppError::refused("Cochez au moins un officier à inviter."));
     }
     let txn = crate::db::begin_write(db).await?;
-    let mut officers = Vec::with_capacity(ids.len());
-    let mut problems = Vec::new();
-    for id in &ids {
-        match lock_officer(&txn, *id).await {
-            Ok(o) => officers.push(o),
-            Err(AppError::NotFound) | Err(AppError::Refused(_)) => {
-                problems.push(format!("le compte n° {id} n'est pas un officier actif"));
-            }
-            Err(e) => return Err(e),
-        }
-    }
     let s = any_session(&txn, session_id).await?;
     open_to_invitations(&s, now)?;
-    officers.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-    for o in &officers {
-        match own_enrolment(&txn, session_id, o.id)
-            .await?
-            .map(|e| e.status)
-        {
-            Some(EnrolmentStatus::Inscrit) => {
-                problems.push(format!(
-                    "{} est déjà inscrit à cette session",
-                    o.display_name
-                ));
-            }
-            Some(EnrolmentStatus::ListeAttente) => problems.push(format!(
-                "{} est déjà sur la liste d'attente de cette session",
-                o.display_name
-            )),
-            _ => {}
-        }
-        if let Some(c) = find_clash(&txn, o.id, session_id, s.starts_at, s.ends_at).await? {
-            problems.push(format!(
-                "{} a déjà « {} » ({}) au même moment",
-                o.display_name, c.title, c.dates
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(AppError::Refused(format!(
-            "Aucune invitation n'a été envoyée : {}.",
-            problems.join(" ; ")
-        )));
-    }
+    let officers: Vec<_> = lock_and_check(&txn, &s, &ids, "Aucune invitation n'a été envoyée")
+        .await?
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
 
     let session_name = format!(
         "{}, {}",

@@ -237,32 +237,33 @@ async fn mail_queued_while_smtp_is_down_arrives_once_when_it_is_back() {
     server.stop();
 }
 
+/// `n` queued emails to one officer: a real confirmation (text, HTML, .ics) and its copies.
+async fn queue(db: &sea_orm::DatabaseConnection, n: usize) {
+    let t = training(db, "Gouvernance").await;
+    let s = session_at(db, t.id, Utc::now() + Days::days(20), 7, 10).await;
+    let o = officer(db, "Destinataire Unique").await;
+    enrol(db, o.id, s.id, Utc::now()).await.unwrap();
+    let model = email_outbox::Entity::find().one(db).await.unwrap().unwrap();
+    for chunk in (1..n).collect::<Vec<_>>().chunks(200) {
+        let copies = chunk.iter().map(|_| {
+            let mut m: email_outbox::ActiveModel = model.clone().into();
+            m.id = sea_orm::ActiveValue::NotSet;
+            m
+        });
+        email_outbox::Entity::insert_many(copies)
+            .exec(db)
+            .await
+            .unwrap();
+    }
+}
+
 #[tokio::test]
 async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
     let Some(url) = app::testing::postgres_url().await else {
         return;
     };
     let db = app::db::connect_and_migrate(&url).await.unwrap();
-    let t = training(&db, "Gouvernance").await;
-    let s = session_at(&db, t.id, Utc::now() + Days::days(20), 7, 1000).await;
-    let o = officer(&db, "Destinataire Unique").await;
-    enrol(&db, o.id, s.id, Utc::now()).await.unwrap();
-    let model = email_outbox::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let copies: Vec<email_outbox::ActiveModel> = (0..499)
-        .map(|_| {
-            let mut m: email_outbox::ActiveModel = model.clone().into();
-            m.id = sea_orm::ActiveValue::NotSet;
-            m
-        })
-        .collect();
-    email_outbox::Entity::insert_many(copies)
-        .exec(&db)
-        .await
-        .unwrap();
+    queue(&db, 500).await;
     assert_eq!(
         email_outbox::Entity::find()
             .filter(email_outbox::Column::Status.eq(QUEUED))
@@ -307,29 +308,7 @@ async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
 async fn throughput() {
     const N: usize = 1000;
     let db = app::testing::file_sqlite().await;
-    let t = training(&db, "Débit").await;
-    let s = session_at(&db, t.id, Utc::now() + Days::days(20), 7, 10).await;
-    let o = officer(&db, "Destinataire Banc").await;
-    enrol(&db, o.id, s.id, Utc::now()).await.unwrap();
-    let model = email_outbox::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    for chunk in (1..N).collect::<Vec<_>>().chunks(200) {
-        let copies: Vec<email_outbox::ActiveModel> = chunk
-            .iter()
-            .map(|_| {
-                let mut m: email_outbox::ActiveModel = model.clone().into();
-                m.id = sea_orm::ActiveValue::NotSet;
-                m
-            })
-            .collect();
-        email_outbox::Entity::insert_many(copies)
-            .exec(&db)
-            .await
-            .unwrap();
-    }
+    queue(&db, N).await;
     let port = free_port();
     let server = SmtpServer::start(port, &temp_dir("bench"));
     let started = std::time::Instant::now();
