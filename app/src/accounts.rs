@@ -163,7 +163,7 @@ fn map_unique(err: DbErr, email: &str) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_db;
+    use crate::testing::test_db;
 
     fn account(email: &str, name: &str) -> NewAccount {
         NewAccount {

@@ -1,8 +1,8 @@
 //! The HTML shell and the routes of product §4.
 
 use crate::{
-    auth::{CurrentUser, get_current_user},
-    layout::{Footer, Header, NotFound},
+    auth::get_current_user,
+    layout::{FlashMessage, Footer, Header, NotFound, UserResource},
     pages::{
         catalogue::CataloguePage,
         dashboard::DashboardPage,
@@ -52,9 +52,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The current user, fetched once per page load and shared with every component.
-pub type UserResource = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -71,7 +68,7 @@ pub fn App() -> impl IntoView {
             <main id="contenu" class="fr-container fr-py-4w" role="main">
                 // Async: each page is rendered whole before it is sent, so that it reads completely
                 // without wasm (no streamed fragments to patch in) and its <title> is in the head.
-                <crate::flash::FlashMessage/>
+                <FlashMessage/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>

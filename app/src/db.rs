@@ -76,16 +76,10 @@ pub async fn begin_write<C: TransactionTrait + ConnectionTrait>(
     }
 }
 
-/// A fresh in-memory database with the real migrations, for unit tests.
-#[cfg(test)]
-pub async fn test_db() -> DatabaseConnection {
-    // One connection: every connection to `:memory:` would otherwise be its own empty database.
-    let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
-    opts.max_connections(1)
-        .min_connections(1)
-        .sqlx_logging(false);
-    opts.map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
-    let db = Database::connect(opts).await.expect("in-memory sqlite");
-    Migrator::up(&db, None).await.expect("migrations");
-    db
+/// The database of the current request, provided by the server as context.
+pub fn db() -> crate::error::AppResult<DatabaseConnection> {
+    leptos::prelude::use_context::<DatabaseConnection>().ok_or_else(|| {
+        tracing::error!("no database connection in context");
+        crate::error::AppError::Internal
+    })
 }

@@ -15,13 +15,13 @@ pub struct Flash {
 /// Takes the pending message, if any (it is then gone).
 #[server(prefix = "/api", endpoint = "message")]
 pub async fn take_flash() -> Result<Option<Flash>, AppError> {
-    let Ok(session) = crate::auth::service::session() else {
+    let Ok(session) = crate::caller::session() else {
         return Ok(None);
     };
     session
         .remove::<Flash>(KEY)
         .await
-        .map_err(crate::auth::service::session_error)
+        .map_err(crate::caller::session_error)
 }
 
 #[cfg(feature = "ssr")]
@@ -36,7 +36,7 @@ pub async fn conclude(
     result: crate::error::AppResult<String>,
     target: &str,
 ) -> Result<(), AppError> {
-    let form_post = crate::auth::service::is_form_post();
+    let form_post = crate::caller::is_form_post();
     match result {
         Ok(message) => {
             if form_post {
@@ -74,7 +74,7 @@ fn referer_path() -> Option<String> {
 /// (scripted callers show the answer themselves).
 #[cfg(feature = "ssr")]
 pub async fn after_form_post(message: &str) -> Result<(), AppError> {
-    if crate::auth::service::is_form_post() {
+    if crate::caller::is_form_post() {
         keep(true, message.to_owned()).await?;
     }
     Ok(())
@@ -82,29 +82,8 @@ pub async fn after_form_post(message: &str) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 async fn keep(success: bool, message: String) -> Result<(), AppError> {
-    crate::auth::service::session()?
+    crate::caller::session()?
         .insert(KEY, Flash { success, message })
         .await
-        .map_err(crate::auth::service::session_error)
-}
-
-/// Shows the pending message once, above the page.
-#[component]
-pub fn FlashMessage() -> impl IntoView {
-    let flash = Resource::new_blocking(|| (), |_| take_flash());
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                flash.await.ok().flatten().map(|f| {
-                    let class = if f.success {
-                        "fr-alert fr-alert--success fr-alert--sm fr-mb-3w"
-                    } else {
-                        "fr-alert fr-alert--error fr-alert--sm fr-mb-3w"
-                    };
-                    let role = if f.success { "status" } else { "alert" };
-                    view! { <div class=class role=role id="message"><p>{f.message}</p></div> }
-                })
-            })}
-        </Suspense>
-    }
+        .map_err(crate::caller::session_error)
 }

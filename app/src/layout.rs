@@ -1,14 +1,20 @@
-//! What surrounds every page: header with navigation, footer, and the error views.
+//! What surrounds every page: header with navigation, footer, the one-time message, the error
+//! views, and [`Loaded`], which every page uses to await its data.
 
 use crate::{
-    app::UserResource,
     auth::{CurrentUser, Logout},
-    error::AppError,
+    error::{AppError, AppResult},
+    flash::take_flash,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
+use serde::{Serialize, de::DeserializeOwned};
+use std::sync::Arc;
+
+/// The current user, fetched once per page load and shared with every component.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -206,4 +212,60 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn Loading() -> impl IntoView {
     view! { <p class="cas-loading" aria-busy="true">"Chargement…"</p> }
+}
+
+/// Awaits a page's data, then shows it through `children`; while it loads, « Chargement… »; an
+/// error from the server becomes the page's error view (403, 404, login, or the French message).
+#[component]
+pub fn Loaded<T, V, F>(resource: Resource<AppResult<T>>, children: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    // The page's view type is erased here, at once: inside, only `T` is generic, which keeps
+    // the type names (and the debug information) of every page small.
+    await_then_show(resource, Arc::new(move |data| children(data).into_any()))
+}
+
+type Show<T> = Arc<dyn Fn(T) -> AnyView + Send + Sync>;
+
+fn await_then_show<T>(resource: Resource<AppResult<T>>, show: Show<T>) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let show = show.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => show(data),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Shows the pending message once, above the page.
+#[component]
+pub fn FlashMessage() -> impl IntoView {
+    let flash = Resource::new_blocking(|| (), |_| take_flash());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                flash.await.ok().flatten().map(|f| {
+                    let class = if f.success {
+                        "fr-alert fr-alert--success fr-alert--sm fr-mb-3w"
+                    } else {
+                        "fr-alert fr-alert--error fr-alert--sm fr-mb-3w"
+                    };
+                    let role = if f.success { "status" } else { "alert" };
+                    view! { <div class=class role=role id="message"><p>{f.message}</p></div> }
+                })
+            })}
+        </Suspense>
+    }
 }

@@ -268,3 +268,183 @@ impl Priority {
         }
     }
 }
+
+/// One choice of a select or a filter: the value sent, the label shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The kinds of notification of product §5; each can have its email turned off. Stored in
+/// `notifications.kind` and `notification_preferences.kind`; the same value names the kind in
+/// forms and links (serde's snake case is the stored value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(48))")
+)]
+pub enum NotificationKind {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "inscription_confirmee"))]
+    InscriptionConfirmee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "liste_attente"))]
+    ListeAttente,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "promotion"))]
+    Promotion,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "desinscription"))]
+    Desinscription,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "session_modifiee"))]
+    SessionModifiee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "session_annulee"))]
+    SessionAnnulee,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "rappel"))]
+    Rappel,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "avis"))]
+    Avis,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "nouvelle_session"))]
+    NouvelleSession,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "invitation"))]
+    Invitation,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "liste_attente_close"))]
+    ListeAttenteClose,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "desistement_tardif"))]
+    DesistementTardif,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "sous_minimum"))]
+    SousMinimum,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "places_libres"))]
+    PlacesLibres,
+}
+
+impl NotificationKind {
+    pub const ALL: [NotificationKind; 14] = [
+        NotificationKind::InscriptionConfirmee,
+        NotificationKind::ListeAttente,
+        NotificationKind::Promotion,
+        NotificationKind::Desinscription,
+        NotificationKind::SessionModifiee,
+        NotificationKind::SessionAnnulee,
+        NotificationKind::Rappel,
+        NotificationKind::Avis,
+        NotificationKind::NouvelleSession,
+        NotificationKind::Invitation,
+        NotificationKind::ListeAttenteClose,
+        NotificationKind::DesistementTardif,
+        NotificationKind::SousMinimum,
+        NotificationKind::PlacesLibres,
+    ];
+
+    /// The stored value, also the value of forms and links (`/profil`, unsubscribe links).
+    pub fn code(self) -> &'static str {
+        use NotificationKind::*;
+        match self {
+            InscriptionConfirmee => "inscription_confirmee",
+            ListeAttente => "liste_attente",
+            Promotion => "promotion",
+            Desinscription => "desinscription",
+            SessionModifiee => "session_modifiee",
+            SessionAnnulee => "session_annulee",
+            Rappel => "rappel",
+            Avis => "avis",
+            NouvelleSession => "nouvelle_session",
+            Invitation => "invitation",
+            ListeAttenteClose => "liste_attente_close",
+            DesistementTardif => "desistement_tardif",
+            SousMinimum => "sous_minimum",
+            PlacesLibres => "places_libres",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<NotificationKind> {
+        NotificationKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Its name in `/profil` (product §5's words).
+    pub fn label(self) -> &'static str {
+        use NotificationKind::*;
+        match self {
+            InscriptionConfirmee => "Inscription confirmée",
+            ListeAttente => "Inscription sur liste d'attente",
+            Promotion => "Promotion depuis la liste d'attente",
+            Desinscription => "Désinscription confirmée",
+            SessionModifiee => "Session modifiée (date, lieu)",
+            SessionAnnulee => "Session annulée",
+            Rappel => "Rappels J-7 et J-1",
+            Avis => "Questionnaire d'avis après la session",
+            NouvelleSession => "Nouvelle session d'une formation de mon programme",
+            Invitation => "Invitation de la MiRVOG à une session",
+            ListeAttenteClose => "Liste d'attente close au début de la session",
+            DesistementTardif => "Désistement tardif",
+            SousMinimum => "Session sous le minimum à J-14",
+            PlacesLibres => "Places libres alors qu'une liste d'attente existe",
+        }
+    }
+
+    /// Staff kinds go to gestionnaires and administrateurs, the others to officers.
+    pub fn for_staff(self) -> bool {
+        matches!(
+            self,
+            NotificationKind::DesistementTardif
+                | NotificationKind::SousMinimum
+                | NotificationKind::PlacesLibres
+        )
+    }
+}
+
+/// Where an email of the outbox stands: queued (or waiting for a retry), claimed by a worker,
+/// sent, given up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(DeriveActiveEnum, EnumIter))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum OutboxStatus {
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "en_attente"))]
+    EnAttente,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "envoi"))]
+    Envoi,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "envoye"))]
+    Envoye,
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "echec"))]
+    Echec,
+}
+
+impl OutboxStatus {
+    pub const ALL: [OutboxStatus; 4] = [
+        OutboxStatus::EnAttente,
+        OutboxStatus::Envoi,
+        OutboxStatus::Envoye,
+        OutboxStatus::Echec,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OutboxStatus::EnAttente => "En attente",
+            OutboxStatus::Envoi => "En cours d'envoi",
+            OutboxStatus::Envoye => "Envoyé",
+            OutboxStatus::Echec => "Abandonné",
+        }
+    }
+}
+
+/// « Monter » / « Descendre »: one place up or down an ordered list (the waitlist, a programme).
+/// The form's value is `haut` or `bas`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Direction {
+    #[serde(rename = "haut")]
+    Up,
+    #[serde(rename = "bas")]
+    Down,
+}
+
+impl Direction {
+    /// The value a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            Direction::Up => "haut",
+            Direction::Down => "bas",
+        }
+    }
+}

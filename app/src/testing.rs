@@ -1,13 +1,18 @@
-//! Fixtures for the unit tests: throwaway databases (in-memory or file SQLite, PostgreSQL) and
-//! small builders for users, trainings and sessions.
+//! Fixtures for the unit tests, in one place: throwaway databases (in-memory or file SQLite,
+//! PostgreSQL), small builders for users, trainings and sessions, and the helpers the tests of
+//! several modules share.
 
 use crate::{
-    entities::{session, training, user},
-    model::{Role, SessionStatus, TrainingFormat},
+    entities::{enrolment, programme, programme_item, session, training, user},
+    error::AppError,
+    model::{EnrolmentStatus, Priority, Role, SessionStatus, TrainingFormat},
 };
 use chrono::{DateTime, Duration, Utc};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database,
+    DatabaseConnection, EntityTrait, QueryFilter,
+};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -19,6 +24,48 @@ fn unique_suffix() -> String {
         Utc::now().timestamp_micros(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A fresh in-memory database with the real migrations.
+pub async fn test_db() -> DatabaseConnection {
+    // One connection: every connection to `:memory:` would otherwise be its own empty database.
+    let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
+    opts.max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    opts.map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
+    let db = Database::connect(opts).await.expect("in-memory sqlite");
+    Migrator::up(&db, None).await.expect("migrations");
+    db
+}
+
+/// Now plus a number of days (negative: in the past).
+pub fn in_days(days: i64) -> DateTime<Utc> {
+    Utc::now() + Duration::days(days)
+}
+
+/// The French reason of a refusal; any other error fails the test.
+pub fn refusal(err: AppError) -> String {
+    match err {
+        AppError::Refused(msg) => msg,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The status of an officer's place in a session (the place must exist).
+pub async fn status_of<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+    officer_id: i32,
+) -> EnrolmentStatus {
+    enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(session_id))
+        .filter(enrolment::Column::OfficerId.eq(officer_id))
+        .one(db)
+        .await
+        .expect("read enrolment")
+        .expect("enrolment row")
+        .status
 }
 
 /// A migrated SQLite database in a fresh file, with the production connection settings.
@@ -151,4 +198,53 @@ pub async fn session_at<C: ConnectionTrait>(
     .insert(db)
     .await
     .expect("insert session")
+}
+
+/// A programme for an officer, running from `starts` to `ends` (Paris dates), holding these
+/// trainings with their priority, written as staff's editor would leave it.
+pub async fn programme<C: ConnectionTrait>(
+    db: &C,
+    officer_id: i32,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+    items: &[(i32, Priority)],
+) -> programme::Model {
+    let p = programme::ActiveModel {
+        officer_id: Set(officer_id),
+        starts_on: Set(crate::dates::paris_date(starts)),
+        ends_on: Set(crate::dates::paris_date(ends)),
+        career_goal: Set("Administrateur de sociétés".to_owned()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert programme");
+    for (position, (training_id, priority)) in (1..).zip(items) {
+        programme_item::ActiveModel {
+            programme_id: Set(p.id),
+            training_id: Set(*training_id),
+            priority: Set(*priority),
+            position: Set(position),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .expect("insert programme item");
+    }
+    p
+}
+
+/// An officer whose programme started 60 days ago, ends in `ends_in` days and holds these
+/// trainings with their priority.
+pub async fn officer_with_programme<C: ConnectionTrait>(
+    db: &C,
+    name: &str,
+    ends_in: i64,
+    items: &[(i32, Priority)],
+) -> user::Model {
+    let o = officer(db, name).await;
+    programme(db, o.id, in_days(-60), in_days(ends_in), items).await;
+    o
 }

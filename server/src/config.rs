@@ -1,6 +1,8 @@
-//! Configuration from the environment, with the defaults documented in the README.
+//! Configuration from the environment, with the defaults documented in the README: the one
+//! place that reads it. Every value is checked here, with a French message naming the variable.
 
-use std::net::SocketAddr;
+use lettre::message::Mailbox;
+use std::{fmt, net::SocketAddr, path::PathBuf};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -12,6 +14,112 @@ pub struct Config {
     pub demo: bool,
     /// The address users reach the application at, for the links in emails.
     pub public_url: String,
+    /// Where and how emails go.
+    pub mail: MailSettings,
+}
+
+/// The mail settings (`CASSIOPEE_MAIL_*`, `CASSIOPEE_SMTP_*`).
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    pub from: Mailbox,
+    pub transport: MailTransport,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// An SMTP server.
+    Smtp {
+        host: String,
+        /// Unset: the usual port of `tls` (587, 465 or 25).
+        port: Option<u16>,
+        tls: SmtpTls,
+        user: Option<String>,
+        password: Secret,
+    },
+    /// No SMTP server: each email is written as an `.eml` file in this folder.
+    Folder(PathBuf),
+}
+
+/// How the SMTP connection is secured (`CASSIOPEE_SMTP_TLS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// `starttls` (the default).
+    StartTls,
+    /// `tls`: implicit TLS.
+    Tls,
+    /// `aucun`: plain, for a local relay.
+    Plain,
+}
+
+/// A value that never appears in logs or debug output.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl MailSettings {
+    pub fn from_env() -> Result<MailSettings, String> {
+        let from = var("CASSIOPEE_MAIL_FROM")
+            .unwrap_or_else(|| "Cassiopée <ne-pas-repondre@cassiopee.invalid>".to_owned());
+        let from: Mailbox = from.parse().map_err(|_| {
+            format!(
+                "CASSIOPEE_MAIL_FROM invalide : « {from} » (attendu : Cassiopée <adresse@exemple.fr>)."
+            )
+        })?;
+        let transport = match var("CASSIOPEE_SMTP_HOST") {
+            Some(host) => {
+                let tls = match var("CASSIOPEE_SMTP_TLS").as_deref().unwrap_or("starttls") {
+                    "starttls" => SmtpTls::StartTls,
+                    "tls" => SmtpTls::Tls,
+                    "aucun" | "none" => SmtpTls::Plain,
+                    other => {
+                        return Err(format!(
+                            "CASSIOPEE_SMTP_TLS invalide : « {other} » (attendu : starttls, tls ou aucun)."
+                        ));
+                    }
+                };
+                let port = match var("CASSIOPEE_SMTP_PORT") {
+                    Some(p) => Some(
+                        p.parse()
+                            .map_err(|_| format!("CASSIOPEE_SMTP_PORT invalide : « {p} »."))?,
+                    ),
+                    None => None,
+                };
+                MailTransport::Smtp {
+                    host,
+                    port,
+                    tls,
+                    user: var("CASSIOPEE_SMTP_USER"),
+                    password: Secret(var("CASSIOPEE_SMTP_PASSWORD").unwrap_or_default()),
+                }
+            }
+            None => MailTransport::Folder(PathBuf::from(
+                var("CASSIOPEE_MAIL_DIR").unwrap_or_else(|| "data/courriels".to_owned()),
+            )),
+        };
+        Ok(MailSettings { from, transport })
+    }
+
+    /// Where mail goes, for the start-up log line.
+    pub fn describe(&self) -> String {
+        match &self.transport {
+            MailTransport::Smtp { host, .. } => format!("serveur SMTP {host}"),
+            MailTransport::Folder(dir) => format!(
+                "aucun serveur SMTP configuré : les courriels sont écrits dans {}",
+                dir.display()
+            ),
+        }
+    }
 }
 
 impl Config {
@@ -30,6 +138,7 @@ impl Config {
         }
         Ok(Config {
             public_url,
+            mail: MailSettings::from_env()?,
             secure_cookies: flag("CASSIOPEE_SECURE_COOKIES", false)?,
             demo: flag("CASSIOPEE_DEMO", true)? && database_url.starts_with("sqlite:"),
             database_url,

@@ -3,6 +3,7 @@
 //! without, the embedded default writes each email as an `.eml` file in a folder (the demo needs
 //! no mail server) and logs where.
 
+use crate::config::{MailSettings, MailTransport, SmtpTls};
 use app::{entities::email_outbox, notification::outbox};
 use chrono::Utc;
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -12,7 +13,7 @@ use lettre::{
     transport::smtp::authentication::Credentials,
 };
 use sea_orm::DatabaseConnection;
-use std::{path::PathBuf, time::Duration};
+use std::time::Duration;
 
 /// How many emails one claim takes.
 const BATCH: u64 = 20;
@@ -22,86 +23,59 @@ const POLL: Duration = Duration::from_secs(2);
 /// Where emails go.
 pub enum Sender {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Folder(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    Folder(AsyncFileTransport<Tokio1Executor>),
 }
 
-/// Mail settings from the environment (documented in the README).
+/// The mail settings made ready to send: the sender address and an open transport.
 pub struct MailConfig {
     pub from: Mailbox,
     pub sender: Sender,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 impl MailConfig {
-    pub fn from_env() -> Result<MailConfig, String> {
-        let from = var("CASSIOPEE_MAIL_FROM")
-            .unwrap_or_else(|| "Cassiopée <ne-pas-repondre@cassiopee.invalid>".to_owned());
-        let from: Mailbox = from.parse().map_err(|_| {
-            format!("CASSIOPEE_MAIL_FROM invalide : « {from} » (attendu : Cassiopée <adresse@exemple.fr>).")
-        })?;
-        let sender = match var("CASSIOPEE_SMTP_HOST") {
-            Some(host) => Sender::Smtp(smtp_from_env(&host)?),
-            None => {
-                let dir = PathBuf::from(
-                    var("CASSIOPEE_MAIL_DIR").unwrap_or_else(|| "data/courriels".to_owned()),
-                );
-                std::fs::create_dir_all(&dir).map_err(|e| {
+    /// Builds the transport of the settings (creates the folder of the `.eml` files).
+    pub fn new(settings: &MailSettings) -> Result<MailConfig, String> {
+        let sender = match &settings.transport {
+            MailTransport::Smtp {
+                host,
+                port,
+                tls,
+                user,
+                password,
+            } => {
+                let builder = match tls {
+                    SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
+                    SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
+                    SmtpTls::Plain => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                        host,
+                    )),
+                }
+                .map_err(|e| format!("serveur SMTP « {host} » invalide : {e}"))?;
+                let mut builder = builder.timeout(Some(Duration::from_secs(30)));
+                if let Some(port) = port {
+                    builder = builder.port(*port);
+                }
+                if let Some(user) = user {
+                    builder = builder
+                        .credentials(Credentials::new(user.clone(), password.expose().to_owned()));
+                }
+                Sender::Smtp(builder.build())
+            }
+            MailTransport::Folder(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| {
                     format!(
                         "impossible de créer le dossier des courriels {} : {e}",
                         dir.display()
                     )
                 })?;
-                Sender::Folder(AsyncFileTransport::new(&dir), dir)
+                Sender::Folder(AsyncFileTransport::new(dir))
             }
         };
-        Ok(MailConfig { from, sender })
+        Ok(MailConfig {
+            from: settings.from.clone(),
+            sender,
+        })
     }
-
-    /// Where mail goes, for the start-up log line.
-    pub fn describe(&self) -> String {
-        match &self.sender {
-            Sender::Smtp(_) => format!(
-                "serveur SMTP {}",
-                var("CASSIOPEE_SMTP_HOST").unwrap_or_default()
-            ),
-            Sender::Folder(_, dir) => format!(
-                "aucun serveur SMTP configuré : les courriels sont écrits dans {}",
-                dir.display()
-            ),
-        }
-    }
-}
-
-fn smtp_from_env(host: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let tls = var("CASSIOPEE_SMTP_TLS").unwrap_or_else(|| "starttls".to_owned());
-    let builder = match tls.as_str() {
-        "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
-        "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
-        "aucun" | "none" => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-            host,
-        )),
-        other => {
-            return Err(format!(
-                "CASSIOPEE_SMTP_TLS invalide : « {other} » (attendu : starttls, tls ou aucun)."
-            ));
-        }
-    }
-    .map_err(|e| format!("serveur SMTP « {host} » invalide : {e}"))?;
-    let mut builder = builder.timeout(Some(Duration::from_secs(30)));
-    if let Some(port) = var("CASSIOPEE_SMTP_PORT") {
-        let port: u16 = port
-            .parse()
-            .map_err(|_| format!("CASSIOPEE_SMTP_PORT invalide : « {port} »."))?;
-        builder = builder.port(port);
-    }
-    if let Some(user) = var("CASSIOPEE_SMTP_USER") {
-        let password = var("CASSIOPEE_SMTP_PASSWORD").unwrap_or_default();
-        builder = builder.credentials(Credentials::new(user, password));
-    }
-    Ok(builder.build())
 }
 
 /// This instance's name in the outbox claims: host and process.
@@ -167,7 +141,7 @@ async fn send(config: &MailConfig, row: &email_outbox::Model) -> Result<(), Stri
     let message = build(config, row)?;
     match &config.sender {
         Sender::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-        Sender::Folder(t, _) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        Sender::Folder(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
     }
 }
 

@@ -49,7 +49,6 @@ async fn run(command: Command) -> Result<(), String> {
         return Ok(());
     }
     let config = Config::from_env()?;
-    app::notification::service::set_public_url(&config.public_url);
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
         .map_err(|e| {
@@ -105,12 +104,17 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
     }
     session_store::DbSessionStore::new(db.clone())
         .spawn_cleanup(std::time::Duration::from_secs(3600));
-    let mail = mailer::MailConfig::from_env()?;
-    tracing::info!("Courriels : {}", mail.describe());
+    tracing::info!("Courriels : {}", config.mail.describe());
+    let mail = mailer::MailConfig::new(&config.mail)?;
     tokio::spawn(mailer::run(db.clone(), mail, mailer::worker_name()));
-    tokio::spawn(scheduler::run(db.clone()));
+    let public_url = app::notification::PublicUrl::new(&config.public_url);
+    tokio::spawn(scheduler::run(db.clone(), public_url.clone()));
     let leptos_options = leptos_options(&config)?;
-    let state = web::AppState { leptos_options, db };
+    let state = web::AppState {
+        leptos_options,
+        db,
+        public_url,
+    };
     let app = web::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await

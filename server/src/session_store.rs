@@ -150,7 +150,7 @@ impl ExpiredDeletion for DbSessionStore {
 mod tests {
     use super::*;
     use migration::{Migrator, MigratorTrait};
-    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+    use sea_orm::{ConnectOptions, Database};
     use time::Duration as TDuration;
 
     async fn sqlite_store() -> DbSessionStore {
@@ -268,50 +268,21 @@ mod tests {
 
     #[tokio::test]
     async fn postgres_round_trip() {
-        const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-        let admin = match Database::connect(ADMIN_URL).await {
-            Ok(db) => db,
-            Err(err) if std::env::var("REQUIRE_POSTGRES").as_deref() != Ok("1") => {
-                eprintln!(
-                    "SKIPPED: PostgreSQL not reachable at {ADMIN_URL} ({err}); set REQUIRE_POSTGRES=1 to fail instead"
-                );
-                return;
-            }
-            Err(err) => panic!("PostgreSQL required (REQUIRE_POSTGRES=1) but not reachable: {err}"),
+        // A throwaway database from the shared helper: skipped when PostgreSQL is unreachable,
+        // failed instead with REQUIRE_POSTGRES=1.
+        let Some(url) = app::testing::postgres_url().await else {
+            return;
         };
-        // A random session id gives a collision-free throwaway name without an extra dependency.
-        let name = format!("cassiopee_test_sess_{:032x}", Id::default().0 as u128);
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        let db = Database::connect(&url).await.unwrap();
+        let store = DbSessionStore::new(db.clone());
+        Migrator::up(&store.db, None)
             .await
-            .unwrap();
-
-        let result = {
-            let db = Database::connect(format!("postgres://postgres@127.0.0.1:5432/{name}"))
-                .await
-                .unwrap();
-            let store = DbSessionStore::new(db.clone());
-            // Catch the panic so the database is dropped even when an assertion fails.
-            let result = tokio::spawn(async move {
-                Migrator::up(&store.db, None)
-                    .await
-                    .expect("migrate postgres");
-                round_trip(&store).await;
-                let expired = record(TDuration::seconds(-1));
-                store.save(&expired).await.unwrap();
-                assert_eq!(store.load(&expired.id).await.unwrap(), None);
-                assert_eq!(store.delete_expired().await.unwrap(), 1);
-            })
-            .await;
-            db.close().await.unwrap();
-            result
-        };
-        admin
-            .execute_unprepared(&format!("DROP DATABASE {name}"))
-            .await
-            .unwrap();
-        if let Err(err) = result {
-            std::panic::resume_unwind(err.into_panic());
-        }
+            .expect("migrate postgres");
+        round_trip(&store).await;
+        let expired = record(TDuration::seconds(-1));
+        store.save(&expired).await.unwrap();
+        assert_eq!(store.load(&expired.id).await.unwrap(), None);
+        assert_eq!(store.delete_expired().await.unwrap(), 1);
+        db.close().await.unwrap();
     }
 }

@@ -4,8 +4,10 @@
 use crate::{config::Config, session_store::DbSessionStore};
 use app::{
     app::{App, shell},
-    auth::service::{PageAccess, Viewer, home, page_access, user_of_session},
+    auth::service::{PageAccess, home, page_access},
+    caller::{Viewer, user_of_session},
     error::AppError,
+    notification::PublicUrl,
 };
 use axum::{
     Router,
@@ -23,6 +25,8 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    /// The address users reach the application at, for links in emails and calendar files.
+    pub public_url: PublicUrl,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -37,6 +41,7 @@ const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
+    let public_url = state.public_url.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("cassiopee_session")
         .with_http_only(true)
@@ -45,10 +50,18 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
     Router::new()
         .route("/calendrier/{file}", axum::routing::get(calendar_feed))
-        .leptos_routes_with_context(&state, routes, move || provide_context(db.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(db.clone());
+                provide_context(public_url.clone());
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(answer_in_time))
         .layer(middleware::from_fn(error_status))
@@ -71,7 +84,9 @@ async fn calendar_feed(
     let Some(token) = file.strip_suffix(".ics") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match app::notification::calendar::feed_for_token(&state.db, token).await {
+    match app::notification::calendar::feed_for_token(&state.db, token, state.public_url.as_str())
+        .await
+    {
         Ok(Some(ics)) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -2,7 +2,7 @@
 //! passwords. Officers' accounts are managed in `/gestion/officiers`.
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{error::AppError, journal::JournalLine, model::Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -29,8 +29,8 @@ pub struct StaffAccounts {
 
 #[server(prefix = "/api", endpoint = "admin/utilisateurs")]
 pub async fn get_staff_accounts() -> Result<StaffAccounts, AppError> {
-    let me = auth::require_admin()?;
-    service::list(&auth::db()?, me.id).await
+    let me = caller::require_admin()?;
+    service::list(&crate::db::db()?, me.id).await
 }
 
 /// « Créer le compte »: a gestionnaire or an administrateur.
@@ -41,14 +41,14 @@ pub async fn create_staff_account(
     role: String,
     password: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_admin()?;
+    let me = caller::require_admin()?;
     let input = service::AccountInput {
         display_name,
         email,
         role,
         password,
     };
-    let result = service::create(&auth::db()?, me.id, &input, chrono::Utc::now()).await;
+    let result = service::create(&crate::db::db()?, me.id, &input, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|_| "Compte créé.".to_owned()),
         "/admin/utilisateurs",
@@ -56,42 +56,58 @@ pub async fn create_staff_account(
     .await
 }
 
-/// Changes an account: `action` is `role` (with `role`), `desactiver`, `reactiver` or
-/// `mot-de-passe` (with `password`).
+/// What a button of `/admin/utilisateurs` does to an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccountAction {
+    /// Change the role (with `role`).
+    Role,
+    Desactiver,
+    Reactiver,
+    /// Set a new password (with `password`).
+    MotDePasse,
+}
+
+impl AccountAction {
+    /// The value a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountAction::Role => "role",
+            AccountAction::Desactiver => "desactiver",
+            AccountAction::Reactiver => "reactiver",
+            AccountAction::MotDePasse => "mot-de-passe",
+        }
+    }
+}
+
+/// Changes an account: its role, active or not, or its password.
 #[server(prefix = "/api", endpoint = "admin/utilisateur/modifier")]
 pub async fn change_staff_account(
     id: i32,
-    action: String,
+    action: AccountAction,
     role: Option<String>,
     password: Option<String>,
 ) -> Result<(), AppError> {
-    let me = auth::require_admin()?;
-    let db = auth::db()?;
+    let me = caller::require_admin()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
-    let result = match action.as_str() {
-        "role" => service::set_role(&db, me.id, id, role.as_deref().unwrap_or(""), now)
-            .await
-            .map(|()| "Rôle modifié.".to_owned()),
-        "desactiver" | "reactiver" => {
-            service::set_active(&db, me.id, id, action == "reactiver", now)
+    let result = match action {
+        AccountAction::Role => {
+            service::set_role(&db, me.id, id, role.as_deref().unwrap_or(""), now)
                 .await
-                .map(|()| {
-                    if action == "reactiver" {
-                        "Compte réactivé."
-                    } else {
-                        "Compte désactivé."
-                    }
-                    .to_owned()
-                })
+                .map(|()| "Rôle modifié.".to_owned())
         }
-        "mot-de-passe" => {
+        AccountAction::Desactiver => service::set_active(&db, me.id, id, false, now)
+            .await
+            .map(|()| "Compte désactivé.".to_owned()),
+        AccountAction::Reactiver => service::set_active(&db, me.id, id, true, now)
+            .await
+            .map(|()| "Compte réactivé.".to_owned()),
+        AccountAction::MotDePasse => {
             service::reset_password(&db, me.id, id, password.unwrap_or_default(), now)
                 .await
                 .map(|()| "Mot de passe réinitialisé : communiquez-le à son titulaire.".to_owned())
         }
-        _ => Err(AppError::refused(
-            "Le formulaire envoyé est incomplet ou invalide.",
-        )),
     };
     crate::flash::conclude(result, "/admin/utilisateurs").await
 }

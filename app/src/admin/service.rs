@@ -1,9 +1,9 @@
 use super::{StaffAccount, StaffAccounts};
 use crate::{
     accounts,
+    checks::Check,
     entities::user,
     error::{AppError, AppResult},
-    forms::Check,
     journal::service::{Change, Record},
     model::Role,
 };
@@ -228,7 +228,7 @@ pub async fn reset_password<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    accounts::validate_password(&password)?;
+    crate::accounts::validate_password(&password)?;
     let hash = crate::password::hash_password(password).await?;
     let txn = crate::db::begin_write(db).await?;
     let u = staff_account(&txn, id).await?;
@@ -247,7 +247,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{db::test_db, testing::user_with_role};
+    use crate::testing::{test_db, user_with_role};
 
     #[tokio::test]
     async fn admins_manage_staff_accounts_but_never_lock_themselves_out() {

@@ -1,5 +1,5 @@
-//! Who is calling: login, logout, the current user, and which pages each role may open
-//! (product §3.8). The checks run on the server; screens only display what they are told.
+//! Logging in and out, the current user as the header shows it, and which pages each role may
+//! open (product §3.8). The checks run on the server; screens only display what they are told.
 
 use crate::{error::AppError, model::Role};
 use leptos::prelude::*;
@@ -20,10 +20,10 @@ pub struct CurrentUser {
 
 #[server(prefix = "/api", endpoint = "moi")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    let Some(u) = service::viewer() else {
+    let Some(u) = crate::caller::viewer() else {
         return Ok(None);
     };
-    let unread = crate::notification::service::unread_count(&service::db()?, u.id).await?;
+    let unread = crate::notification::service::unread_count(&crate::db::db()?, u.id).await?;
     Ok(Some(CurrentUser {
         id: u.id,
         display_name: u.display_name,
@@ -41,20 +41,20 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         Err(error) => {
             // A form post goes back to the form with the error *and* what was typed (the
             // password aside); other clients just get the error.
-            if service::is_form_post() {
+            if crate::caller::is_form_post() {
                 leptos_axum::redirect(&service::login_retry_url(&email, next.as_deref(), &error));
             }
             return Err(error);
         }
     };
-    service::start_session(&user).await?;
+    crate::caller::start_session(&user).await?;
     leptos_axum::redirect(&service::landing_page(user.role, next.as_deref()));
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "deconnexion")]
 pub async fn logout() -> Result<(), AppError> {
-    service::end_session().await?;
+    crate::caller::end_session().await?;
     leptos_axum::redirect("/connexion");
     Ok(())
 }

@@ -1,100 +1,18 @@
-//! Server side of authentication: the web session, the current user of a request, the role
-//! checks every server function starts with, and the page access table.
+//! Server side of logging in: checking credentials, where a user lands afterwards, and the page
+//! access table (product §4, §3.8) the server's middleware applies. Who is calling, and the role
+//! checks, are in [`crate::caller`].
 
 use crate::{
     entities::user,
     error::{AppError, AppResult},
     model::Role,
 };
-use leptos::prelude::*;
-use sea_orm::{DatabaseConnection, EntityTrait};
-use tower_sessions::Session;
-
-/// Key of the user id in the web session.
-const USER_ID: &str = "user_id";
-
-/// The user a request comes from, resolved once per request by the server's middleware (from
-/// the session cookie) and stored in the request's extensions.
-#[derive(Clone, Debug, Default)]
-pub struct Viewer(pub Option<user::Model>);
-
-/// Loads the active user recorded in a web session, if any.
-pub async fn user_of_session(db: &DatabaseConnection, session: &Session) -> Option<user::Model> {
-    let id = session.get::<i32>(USER_ID).await.ok().flatten()?;
-    match user::Entity::find_by_id(id).one(db).await {
-        Ok(found) => found.filter(|u| u.active),
-        Err(e) => {
-            tracing::error!(error = %e, "loading the session's user");
-            None
-        }
-    }
-}
-
-/// The current request's user. Tests may `provide_context(Viewer(..))` directly.
-pub fn viewer() -> Option<user::Model> {
-    if let Some(Viewer(user)) = use_context::<Viewer>() {
-        return user;
-    }
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Viewer>().cloned())
-        .and_then(|v| v.0)
-}
-
-pub fn require_user() -> AppResult<user::Model> {
-    viewer().ok_or(AppError::NotLoggedIn)
-}
-
-/// Officers only: their enrolments, programme and feedback are theirs alone (§3.8).
-pub fn require_officer() -> AppResult<user::Model> {
-    let user = require_user()?;
-    if user.role == Role::Officer {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Gestionnaires and administrateurs.
-pub fn require_staff() -> AppResult<user::Model> {
-    let user = require_user()?;
-    if user.role.is_staff() {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Administrateurs only: staff accounts and roles.
-pub fn require_admin() -> AppResult<user::Model> {
-    let user = require_user()?;
-    if user.role == Role::Admin {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-pub fn db() -> AppResult<DatabaseConnection> {
-    use_context::<DatabaseConnection>().ok_or_else(|| {
-        tracing::error!("no database connection in context");
-        AppError::Internal
-    })
-}
-
-pub(crate) fn session() -> AppResult<Session> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Session>().cloned())
-        .ok_or_else(|| {
-            tracing::error!("no web session layer on this request");
-            AppError::Internal
-        })
-}
 
 /// Verifies an email and password. Unknown emails still cost one hash verification, so timing
 /// does not reveal which accounts exist; the message is the same in both cases.
 #[tracing::instrument(skip_all)]
 pub async fn check_credentials(email: &str, password: String) -> AppResult<user::Model> {
-    let db = db()?;
+    let db = crate::db::db()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
         return Err(AppError::refused(
@@ -125,41 +43,6 @@ pub async fn check_credentials(email: &str, password: String) -> AppResult<user:
             ))
         }
     }
-}
-
-pub async fn start_session(user: &user::Model) -> AppResult<()> {
-    let session = session()?;
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(USER_ID, user.id)
-        .await
-        .map_err(session_error)?;
-    tracing::info!(user_id = user.id, "login");
-    Ok(())
-}
-
-pub async fn end_session() -> AppResult<()> {
-    session()?.flush().await.map_err(session_error)
-}
-
-pub(crate) fn session_error(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "web session store");
-    AppError::Internal
-}
-
-/// Whether the current request is a plain HTML form post (a browser without wasm), which
-/// expects a redirect rather than data.
-pub fn is_form_post() -> bool {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(http::header::ACCEPT)?
-                .to_str()
-                .ok()
-                .map(str::to_owned)
-        })
-        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// The login page again after a refused attempt: the typed email and the target kept, the error

@@ -2,11 +2,17 @@
 //! how many seats are left, and what this officer may do.
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
-use crate::{enrolment::PlaceState, error::AppError, model::EnrolmentStatus};
+use crate::caller;
+use crate::{
+    enrolment::PlaceState,
+    error::AppError,
+    model::{Choice, EnrolmentStatus},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod my_trainings;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -17,12 +23,6 @@ pub struct Filters {
     pub format: Option<String>,
     /// `YYYY-MM`, Paris time.
     pub month: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,21 +83,54 @@ pub struct SessionPage {
 
 #[server(prefix = "/api", endpoint = "catalogue")]
 pub async fn get_catalogue(filters: Filters) -> Result<Catalogue, AppError> {
-    let me = auth::require_user()?;
-    service::catalogue(&auth::db()?, me.id, &filters, chrono::Utc::now()).await
+    let me = caller::require_user()?;
+    service::catalogue(&crate::db::db()?, me.id, &filters, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session_page(id: i32) -> Result<SessionPage, AppError> {
-    let me = auth::require_user()?;
-    service::session_page(&auth::db()?, &me, id, chrono::Utc::now()).await
+    let me = caller::require_user()?;
+    service::session_page(&crate::db::db()?, &me, id, chrono::Utc::now()).await
 }
 
-/// « 3 places restantes », « 1 place restante », « Complet ».
-pub fn seats_label(capacity: i32, taken: i32) -> String {
-    match capacity - taken {
-        n if n <= 0 => "Complet".to_owned(),
-        1 => "1 place restante".to_owned(),
-        n => format!("{n} places restantes"),
-    }
+/// The page an invitation link opens: the session, with the officer's place and the
+/// invitation.
+#[server(prefix = "/api", endpoint = "invitation")]
+pub async fn get_invitation_page(token: String) -> Result<SessionPage, AppError> {
+    let me = caller::require_officer()?;
+    let db = crate::db::db()?;
+    let now = chrono::Utc::now();
+    let session_id = crate::invitation::service::session_of_link(&db, me.id, &token).await?;
+    service::session_page(&db, &me, session_id, now).await
 }
+
+/// One line of « Mes formations ».
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyEnrolment {
+    pub session_id: i32,
+    pub title: String,
+    pub dates: String,
+    pub place: String,
+    pub status: EnrolmentStatus,
+    /// Set while waiting: 1-based position on the waitlist.
+    pub waitlist_position: Option<u64>,
+    /// « Session annulée » when the session was cancelled.
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTrainings {
+    /// Staff's invitations still waiting for the officer's answer (« Remplir la session »).
+    pub invitations: Vec<crate::invitation::MyInvitation>,
+    pub upcoming: Vec<MyEnrolment>,
+    pub past: Vec<MyEnrolment>,
+}
+
+#[server(prefix = "/api", endpoint = "mes-formations")]
+pub async fn get_my_trainings() -> Result<MyTrainings, AppError> {
+    let me = caller::require_officer()?;
+    my_trainings::my_trainings(&crate::db::db()?, me.id, chrono::Utc::now()).await
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests;

@@ -1,12 +1,14 @@
 //! Read side of the catalogue and session page.
 
-use super::{Catalogue, Choice, Filters, SessionCard, SessionPage, TrainingGroup, seats_label};
+use super::{Catalogue, Filters, SessionCard, SessionPage, TrainingGroup};
 use crate::{
     dates,
-    enrolment::service::{enrolment_open, place_in},
+    enrolment::actions::enrolment_open,
+    enrolment::place::place_in,
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
-    model::{EnrolmentStatus, SessionStatus, TrainingFormat},
+    format::seats_label,
+    model::{Choice, EnrolmentStatus, SessionStatus, TrainingFormat},
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};

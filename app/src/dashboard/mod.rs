@@ -1,7 +1,5 @@
 //! The staff dashboard (`/gestion`): the next sessions and how full they are (product §4, §6).
 
-#[cfg(feature = "ssr")]
-use crate::auth::service as auth;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -43,6 +41,6 @@ pub struct Dashboard {
 
 #[server(prefix = "/api", endpoint = "tableau-de-bord")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    auth::require_staff()?;
-    service::dashboard(&auth::db()?, chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    service::dashboard(&crate::db::db()?, chrono::Utc::now()).await
 }

@@ -22,10 +22,9 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
         .await?;
     let ids: Vec<i32> = rows.iter().map(|(s, _)| s.id).collect();
     let waiting =
-        crate::enrolment::service::count_by_session(db, &ids, EnrolmentStatus::ListeAttente)
-            .await?;
+        crate::records::place::count_by_session(db, &ids, EnrolmentStatus::ListeAttente).await?;
     let late =
-        crate::enrolment::service::count_by_session(db, &ids, EnrolmentStatus::DesistementTardif)
+        crate::records::place::count_by_session(db, &ids, EnrolmentStatus::DesistementTardif)
             .await?;
 
     let upcoming = rows
@@ -52,7 +51,7 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
                 status: s.status.label().to_owned(),
                 confirmed: s.seats_taken,
                 capacity: s.capacity,
-                fill_percent: crate::planning::service::fill_percent(s.seats_taken, s.capacity),
+                fill_percent: crate::format::fill_percent(s.seats_taken, s.capacity),
                 waiting,
                 alerts,
             }
@@ -103,7 +102,7 @@ pub async fn unmet_demand<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter_map(|(e, s)| s.map(|s| (e, s)))
-        .filter(|(e, s)| crate::programme::service::place_covers(e, s, now))
+        .filter(|(e, s)| crate::records::place::place_covers(e, s, now))
         .map(|(e, s)| (e.officer_id, s.training_id))
         .collect();
     let offered: HashSet<i32> = session::Entity::find()
@@ -157,11 +156,10 @@ pub async fn unmet_demand<C: ConnectionTrait>(
 mod tests {
     use super::*;
     use crate::{
-        db::test_db,
-        enrolment::service::enrol,
+        enrolment::actions::enrol,
         model::Role,
         programme::service::{ProgrammeInput, add_item, save},
-        testing::{officer, session_at, training, user_with_role},
+        testing::{officer, session_at, test_db, training, user_with_role},
     };
     use chrono::Duration;
 
@@ -187,9 +185,7 @@ mod tests {
             ("C", "obligatoire"),
         ] {
             let o = officer(&db, n).await.id;
-            crate::officers::service::find_officer(&db, o)
-                .await
-                .unwrap();
+            crate::records::officer::find_officer(&db, o).await.unwrap();
             save(&db, staff, o, dates(), now).await.unwrap();
             for t in [&wanted, &offered, &booked_elsewhere] {
                 add_item(&db, staff, o, &t.id.to_string(), prio, now)
@@ -201,7 +197,7 @@ mod tests {
         // Everyone is booked on the only session of the third training: not demanded, but
         // also offered; cancel that offer and only those without a place count.
         enrol(&db, officers[0], old.id, now).await.unwrap();
-        crate::planning::service::cancel(&db, staff, old.id, now)
+        crate::planning::lifecycle::cancel(&db, staff, old.id, now)
             .await
             .unwrap();
 

@@ -1,16 +1,19 @@
-//! Enrolment: an officer's place in a session (product §2, rules §3.1–3.5), the four actions of
-//! a session page and « Mes formations ».
+//! Enrolment: an officer's place in a session (product §2, rules §3.1–3.5). The seat mechanics
+//! ([`seats`]) under the officer's own actions ([`actions`]) and staff's ([`staff`]), and the
+//! place as a session page shows it ([`place`]) with the four buttons' server function.
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{error::AppError, model::EnrolmentStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod history;
+pub mod actions;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod place;
+#[cfg(feature = "ssr")]
+pub mod seats;
 #[cfg(feature = "ssr")]
 pub mod staff;
 
@@ -45,34 +48,6 @@ impl Action {
     }
 }
 
-/// One line of « Mes formations ».
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyEnrolment {
-    pub session_id: i32,
-    pub title: String,
-    pub dates: String,
-    pub place: String,
-    pub status: EnrolmentStatus,
-    /// Set while waiting: 1-based position on the waitlist.
-    pub waitlist_position: Option<u64>,
-    /// « Session annulée » when the session was cancelled.
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyTrainings {
-    /// Staff's invitations still waiting for the officer's answer (« Remplir la session »).
-    pub invitations: Vec<crate::invitation::MyInvitation>,
-    pub upcoming: Vec<MyEnrolment>,
-    pub past: Vec<MyEnrolment>,
-}
-
-#[server(prefix = "/api", endpoint = "mes-formations")]
-pub async fn get_my_trainings() -> Result<MyTrainings, AppError> {
-    let me = auth::require_officer()?;
-    history::my_trainings(&auth::db()?, me.id, chrono::Utc::now()).await
-}
-
 /// The officer's own part of a session page: what changes when they act.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaceState {
@@ -99,20 +74,20 @@ pub struct ActionDone {
 /// may end on the waitlist if the last seat went meanwhile.
 #[server(prefix = "/api", endpoint = "place")]
 pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError> {
-    let me = auth::require_officer()?;
-    let db = auth::db()?;
+    let me = caller::require_officer()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
     let message = match action {
         Action::Enrol | Action::JoinWaitlist => {
-            match service::enrol(&db, me.id, session_id, now).await? {
-                service::Enrolled::Confirmed => "Votre inscription est confirmée.".to_owned(),
-                service::Enrolled::Waitlisted { position } => format!(
+            match actions::enrol(&db, me.id, session_id, now).await? {
+                actions::Enrolled::Confirmed => "Votre inscription est confirmée.".to_owned(),
+                actions::Enrolled::Waitlisted { position } => format!(
                     "La session est complète : vous êtes inscrit sur la liste d'attente, en position {position}."
                 ),
             }
         }
         Action::Withdraw | Action::LeaveWaitlist => {
-            let out = service::withdraw(&db, me.id, session_id, now).await?;
+            let out = actions::withdraw(&db, me.id, session_id, now).await?;
             if out.was_waitlisted {
                 "Vous avez quitté la liste d'attente.".to_owned()
             } else if out.late {
@@ -123,7 +98,7 @@ pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError
             }
         }
     };
-    let place = service::place_state(&db, &me, session_id, now).await?;
+    let place = place::place_state(&db, &me, session_id, now).await?;
     crate::flash::after_form_post(&message).await?;
     Ok(ActionDone { message, place })
 }

@@ -2,12 +2,9 @@
 //! several officers at once, remove a participant, reorder the waitlist, take attendance. The
 //! seat rules are those of [`super::service`]; every change is written to the journal (§3.7).
 //!
-//! Lock order, as in the officers' own actions: officer rows (by id) → enrolment rows → session.
+//! Locks are taken in the order written in [`crate::records`].
 
-use super::service::{
-    SEAT_HOLDING, any_session, find_clash, lock_officer, next_waitlist_rank, own_enrolment,
-    promote_waitlist, release_seat, save_place, take_seat, waitlist_position,
-};
+use super::seats::{next_waitlist_rank, promote_waitlist, release_seat, save_place, take_seat};
 use crate::{
     dates,
     entities::{enrolment, session, user},
@@ -17,6 +14,11 @@ use crate::{
     notification::{
         events::{self, About, By},
         service::deliver,
+    },
+    records::{
+        officer::lock_officer,
+        place::{SEAT_HOLDING, find_clash, own_enrolment, waitlist_position},
+        session::{any_session, lock_session, training_title},
     },
 };
 use chrono::{DateTime, Utc};
@@ -70,7 +72,7 @@ fn snapshot(e: &enrolment::Model, officer: &str, session: &str) -> Snapshot {
 
 /// « Leadership, 12 janvier 2027 » for journal lines.
 async fn session_name<C: ConnectionTrait>(db: &C, s: &session::Model) -> AppResult<String> {
-    let title = crate::planning::service::training_title(db, s.training_id).await?;
+    let title = training_title(db, s.training_id).await?;
     Ok(format!("{title}, {}", dates::day(s.starts_at)))
 }
 
@@ -327,7 +329,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let s = crate::planning::service::lock_session(&txn, session_id).await?;
+    let s = lock_session(&txn, session_id).await?;
     open_to_staff(&s, now)?;
     let queue = enrolment::Entity::find()
         .filter(enrolment::Column::SessionId.eq(session_id))
@@ -401,7 +403,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    let s = crate::planning::service::lock_session(&txn, session_id).await?;
+    let s = lock_session(&txn, session_id).await?;
     if s.status == SessionStatus::Annulee || s.status == SessionStatus::Brouillon {
         return Err(AppError::refused(
             "La présence ne se note que pour une session publiée qui a eu lieu.",

@@ -1,38 +1,21 @@
 //! What staff do to places (bulk enrolment, removal, waitlist order, attendance), on SQLite.
 
-use super::{service::*, staff::*};
+use super::{actions::*, staff::*};
 use crate::{
-    db::test_db,
     entities::{enrolment, session},
     error::AppError,
     journal,
     model::{EnrolmentStatus, Role, SessionStatus},
-    testing::{officer, session_at, training, user_with_role},
+    records::place::{own_enrolment, waitlist_position},
+    testing::{
+        in_days, officer, refusal, session_at, status_of, test_db, training, user_with_role,
+    },
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
-
-fn in_days(days: i64) -> DateTime<Utc> {
-    Utc::now() + Duration::days(days)
-}
-
-async fn status_of(db: &DatabaseConnection, session_id: i32, officer_id: i32) -> EnrolmentStatus {
-    own_enrolment(db, session_id, officer_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .status
-}
 
 async fn staff(db: &DatabaseConnection) -> i32 {
     user_with_role(db, "Claire Gestion", Role::Staff).await.id
-}
-
-fn refusal(err: AppError) -> String {
-    match err {
-        AppError::Refused(msg) => msg,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 #[tokio::test]

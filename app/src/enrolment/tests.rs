@@ -1,30 +1,18 @@
 //! Product §3.1–3.5 as tests of the enrolment service.
 
-use super::{Action, service::*};
+use super::{Action, actions::*, place::*, seats::promote_waitlist};
 use crate::{
-    db::test_db,
     entities::{enrolment, session},
     error::AppError,
     model::{EnrolmentStatus, SessionStatus},
-    testing::{self, officer, session_at, training},
+    records::place::{own_enrolment, waitlist_position},
+    testing::{self, in_days, officer, refusal, session_at, status_of, test_db, training},
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
 };
-
-fn in_days(days: i64) -> DateTime<Utc> {
-    Utc::now() + Duration::days(days)
-}
-
-async fn status_of(db: &DatabaseConnection, session_id: i32, officer_id: i32) -> EnrolmentStatus {
-    own_enrolment(db, session_id, officer_id)
-        .await
-        .unwrap()
-        .expect("enrolment row")
-        .status
-}
 
 async fn seats_taken(db: &DatabaseConnection, session_id: i32) -> i32 {
     session::Entity::find_by_id(session_id)
@@ -33,13 +21,6 @@ async fn seats_taken(db: &DatabaseConnection, session_id: i32) -> i32 {
         .unwrap()
         .unwrap()
         .seats_taken
-}
-
-fn refusal(err: AppError) -> String {
-    match err {
-        AppError::Refused(msg) => msg,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 #[tokio::test]

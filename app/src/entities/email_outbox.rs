@@ -1,3 +1,4 @@
+use crate::model::OutboxStatus;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -15,7 +16,7 @@ pub struct Model {
     pub body_html: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub ics_attachment: Option<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     #[sea_orm(column_type = "Text", nullable)]

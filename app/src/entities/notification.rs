@@ -1,3 +1,4 @@
+use crate::model::NotificationKind;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub user_id: i32,
-    pub kind: String,
+    pub kind: NotificationKind,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,

@@ -1,3 +1,4 @@
+use crate::model::NotificationKind;
 use sea_orm::entity::prelude::*;
 
 #[sea_orm::model]
@@ -6,9 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i32,
-    /// [`crate::notification::Kind`] code.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub kind: String,
+    pub kind: NotificationKind,
     pub email: bool,
     pub updated_at: DateTimeUtc,
 }

@@ -3,7 +3,7 @@
 //! once the session is over (`notification::reminders`).
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -28,13 +28,20 @@ pub async fn give_feedback(
     usefulness: Option<String>,
     comment: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_officer()?;
+    let me = caller::require_officer()?;
     let input = service::FeedbackInput {
         overall: overall.unwrap_or_default(),
         usefulness: usefulness.unwrap_or_default(),
         comment,
     };
-    let result = service::give(&auth::db()?, me.id, session_id, &input, chrono::Utc::now()).await;
+    let result = service::give(
+        &crate::db::db()?,
+        me.id,
+        session_id,
+        &input,
+        chrono::Utc::now(),
+    )
+    .await;
     crate::flash::conclude(
         result.map(|()| "Merci : votre avis est enregistré.".to_owned()),
         &format!("/sessions/{session_id}#avis"),

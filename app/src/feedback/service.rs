@@ -3,10 +3,10 @@
 
 use super::MyFeedback;
 use crate::{
+    checks::Check,
     dates,
     entities::{feedback, session},
     error::{AppError, AppResult},
-    forms::Check,
     model::EnrolmentStatus,
 };
 use chrono::{DateTime, Utc};
@@ -55,11 +55,9 @@ async fn may_give<C: ConnectionTrait>(
     if now < s.ends_at {
         return Ok(false);
     }
-    Ok(
-        crate::enrolment::service::own_enrolment(db, s.id, officer_id)
-            .await?
-            .is_some_and(|e| e.status == EnrolmentStatus::Present),
-    )
+    Ok(crate::records::place::own_enrolment(db, s.id, officer_id)
+        .await?
+        .is_some_and(|e| e.status == EnrolmentStatus::Present))
 }
 
 async fn existing<C: ConnectionTrait>(
@@ -82,7 +80,7 @@ pub async fn give<C: ConnectionTrait>(
     input: &FeedbackInput,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let s = crate::enrolment::service::any_session(db, session_id).await?;
+    let s = crate::records::session::any_session(db, session_id).await?;
     if !may_give(db, officer_id, &s, now).await? {
         return Err(AppError::refused(
             "Un avis se donne après une session à laquelle vous avez été présent.",

@@ -2,10 +2,10 @@
 
 use super::service::*;
 use crate::{
-    db::test_db,
     entities::{enrolment, feedback},
     error::AppError,
     model::EnrolmentStatus,
+    testing::test_db,
     testing::{officer, session_at, training},
 };
 use chrono::{Duration, Utc};

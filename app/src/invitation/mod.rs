@@ -4,8 +4,8 @@
 //! the session page, « Mes formations »). Rules in [`service`].
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
-use crate::{catalogue::SessionPage, error::AppError, model::Priority};
+use crate::caller;
+use crate::{error::AppError, model::Priority};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -69,8 +69,8 @@ pub struct MyInvitation {
 
 #[server(prefix = "/api", endpoint = "gestion/session/remplir")]
 pub async fn get_fill_page(session_id: i32) -> Result<FillPage, AppError> {
-    auth::require_staff()?;
-    service::fill_page(&auth::db()?, session_id, chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    service::fill_page(&crate::db::db()?, session_id, chrono::Utc::now()).await
 }
 
 /// « Inviter les officiers sélectionnés »: `choix[<officer id>]=on`, as « Inscrire ».
@@ -79,9 +79,16 @@ pub async fn invite_officers(
     session_id: i32,
     choix: Option<HashMap<i32, String>>,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let ids: Vec<i32> = choix.unwrap_or_default().into_keys().collect();
-    let result = service::invite(&auth::db()?, me.id, session_id, &ids, chrono::Utc::now()).await;
+    let result = service::invite(
+        &crate::db::db()?,
+        me.id,
+        session_id,
+        &ids,
+        chrono::Utc::now(),
+    )
+    .await;
     crate::flash::conclude(
         result.map(|r| r.message()),
         &format!("/gestion/sessions/{session_id}#invitations"),
@@ -89,22 +96,11 @@ pub async fn invite_officers(
     .await
 }
 
-/// The page an invitation link opens: the session, with the officer's place and the
-/// invitation.
-#[server(prefix = "/api", endpoint = "invitation")]
-pub async fn get_invitation_page(token: String) -> Result<SessionPage, AppError> {
-    let me = auth::require_officer()?;
-    let db = auth::db()?;
-    let now = chrono::Utc::now();
-    let session_id = service::session_of_link(&db, me.id, &token).await?;
-    crate::catalogue::service::session_page(&db, &me, session_id, now).await
-}
-
 /// « Décliner l'invitation ».
 #[server(prefix = "/api", endpoint = "invitation/decliner")]
 pub async fn decline_invitation(session_id: i32) -> Result<(), AppError> {
-    let me = auth::require_officer()?;
-    let result = service::decline(&auth::db()?, me.id, session_id, chrono::Utc::now()).await;
+    let me = caller::require_officer()?;
+    let result = service::decline(&crate::db::db()?, me.id, session_id, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|()| "Vous avez décliné l'invitation.".to_owned()),
         &format!("/sessions/{session_id}"),

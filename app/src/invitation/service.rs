@@ -13,10 +13,7 @@
 use super::{Candidate, FillPage, InvitationLine, MyInvitation};
 use crate::{
     dates,
-    enrolment::{
-        service::{any_session, find_clash, own_enrolment},
-        staff::lock_and_check,
-    },
+    enrolment::staff::lock_and_check,
     entities::{enrolment, invitation, programme, programme_item, session, user},
     error::{AppError, AppResult},
     journal::service::{Change, Record, Snapshot},
@@ -25,8 +22,11 @@ use crate::{
         events::{self, About},
         service::deliver,
     },
-    planning::service::training_title,
-    programme::service::place_covers,
+    records::{
+        invitation::pending,
+        place::{find_clash, own_enrolment, place_covers},
+        session::{any_session, training_title},
+    },
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -146,7 +146,7 @@ pub async fn fill_page<C: ConnectionTrait>(
     };
     let (needs, busy) = candidates(db, &s, now).await?;
     let grades =
-        crate::roster::service::grades(db, needs.iter().map(|n| n.officer.id).collect()).await?;
+        crate::records::officer::grades(db, needs.iter().map(|n| n.officer.id).collect()).await?;
     let asked: HashMap<i32, invitation::Model> = invitation::Entity::find()
         .filter(invitation::Column::SessionId.eq(session_id))
         .all(db)
@@ -341,33 +341,6 @@ fn open_to_invitations(s: &session::Model, now: DateTime<Utc>) -> AppResult<()> 
     }
 }
 
-/// The officer's invitation to a session still waiting for an answer.
-pub async fn pending<C: ConnectionTrait>(
-    db: &C,
-    session_id: i32,
-    officer_id: i32,
-) -> AppResult<Option<invitation::Model>> {
-    Ok(invitation::Entity::find()
-        .filter(invitation::Column::SessionId.eq(session_id))
-        .filter(invitation::Column::OfficerId.eq(officer_id))
-        .filter(invitation::Column::Status.eq(InvitationStatus::EnAttente))
-        .one(db)
-        .await?)
-}
-
-/// Records that the officer enrolled while invited (inside the enrolment's transaction).
-pub async fn accepted<C: ConnectionTrait>(
-    txn: &C,
-    invitation: invitation::Model,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let mut row: invitation::ActiveModel = invitation.into();
-    row.status = Set(InvitationStatus::Acceptee);
-    row.answered_at = Set(Some(now));
-    row.update(txn).await?;
-    Ok(())
-}
-
 /// « Décliner l'invitation ».
 pub async fn decline<C>(
     db: &C,
@@ -472,7 +445,7 @@ pub async fn open_for_officer<C: ConnectionTrait>(
             session_id: s.id,
             title: training_title(db, s.training_id).await?,
             dates: dates::span(s.starts_at, s.ends_at),
-            place: crate::planning::service::place_label(&s),
+            place: crate::format::place_label(&s),
             invited_on: dates::day(i.created_at),
         });
     }

@@ -8,6 +8,7 @@ use crate::{
     entities::{calendar_feed, enrolment, session, training, user},
     error::AppResult,
     model::SessionStatus,
+    records::{place::SEAT_HOLDING, session::training_title},
 };
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
@@ -137,7 +138,7 @@ pub async fn feed<C: ConnectionTrait>(
 ) -> AppResult<String> {
     let rows = enrolment::Entity::find()
         .filter(enrolment::Column::OfficerId.eq(officer_id))
-        .filter(enrolment::Column::Status.is_in(crate::enrolment::service::SEAT_HOLDING))
+        .filter(enrolment::Column::Status.is_in(SEAT_HOLDING))
         .find_also_related(session::Entity)
         .order_by_asc(session::Column::StartsAt)
         .all(db)
@@ -145,7 +146,7 @@ pub async fn feed<C: ConnectionTrait>(
     let mut cal = calendar(Method::Publish, Some("Cassiopée – mes formations"));
     for (_, s) in rows {
         let Some(s) = s else { continue };
-        let title = crate::planning::service::training_title(db, s.training_id).await?;
+        let title = training_title(db, s.training_id).await?;
         cal.push(event(
             &s,
             &title,
@@ -157,21 +158,26 @@ pub async fn feed<C: ConnectionTrait>(
 }
 
 /// The address of the user's feed, if they made one.
-pub async fn feed_link<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<Option<String>> {
+pub async fn feed_link<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    base_url: &str,
+) -> AppResult<Option<String>> {
     Ok(calendar_feed::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .map(|f| feed_url(&f.token)))
+        .map(|f| feed_url(base_url, &f.token)))
 }
 
-fn feed_url(token: &str) -> String {
-    format!("{}/calendrier/{token}.ics", super::service::public_url())
+fn feed_url(base_url: &str, token: &str) -> String {
+    format!("{base_url}/calendrier/{token}.ics")
 }
 
 /// « Créer mon lien d'agenda »: a new secret address (any earlier one stops working).
 pub async fn new_feed<C: ConnectionTrait>(
     db: &C,
     user_id: i32,
+    base_url: &str,
     now: DateTime<Utc>,
 ) -> AppResult<String> {
     revoke_feed(db, user_id).await?;
@@ -183,7 +189,7 @@ pub async fn new_feed<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    Ok(feed_url(&token))
+    Ok(feed_url(base_url, &token))
 }
 
 /// « Révoquer ce lien »: the address stops working at once.
@@ -196,7 +202,11 @@ pub async fn revoke_feed<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<
 
 /// The feed behind a token (`/calendrier/{token}.ics`), or `None` for an unknown or revoked
 /// token or a deactivated account.
-pub async fn feed_for_token<C: ConnectionTrait>(db: &C, token: &str) -> AppResult<Option<String>> {
+pub async fn feed_for_token<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    base_url: &str,
+) -> AppResult<Option<String>> {
     let Some(f) = calendar_feed::Entity::find()
         .filter(calendar_feed::Column::Token.eq(token))
         .one(db)
@@ -211,7 +221,5 @@ pub async fn feed_for_token<C: ConnectionTrait>(db: &C, token: &str) -> AppResul
     if !active {
         return Ok(None);
     }
-    Ok(Some(
-        feed(db, f.user_id, super::service::public_url()).await?,
-    ))
+    Ok(Some(feed(db, f.user_id, base_url).await?))
 }

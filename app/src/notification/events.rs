@@ -2,12 +2,10 @@
 //! to do next, and the page to open. The domain services call these inside their transactions
 //! and hand the result to [`super::service::deliver`].
 
-use super::{Kind, service::Notice};
+use super::service::Notice;
 use crate::{
-    dates,
-    entities::session,
-    error::AppResult,
-    planning::service::{place_label, training_title},
+    dates, entities::session, error::AppResult, format::place_label,
+    model::NotificationKind as Kind, records::session::training_title,
 };
 use sea_orm::ConnectionTrait;
 

@@ -4,8 +4,8 @@
 //! that causes them ([`service::deliver`]).
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
-use crate::error::AppError;
+use crate::caller;
+use crate::{error::AppError, model::NotificationKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -22,96 +22,6 @@ pub mod outbox;
 pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod service;
-
-/// The kinds of product §5; each can have its email turned off.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Kind {
-    InscriptionConfirmee,
-    ListeAttente,
-    Promotion,
-    Desinscription,
-    SessionModifiee,
-    SessionAnnulee,
-    Rappel,
-    Avis,
-    NouvelleSession,
-    Invitation,
-    ListeAttenteClose,
-    DesistementTardif,
-    SousMinimum,
-    PlacesLibres,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 14] = [
-        Kind::InscriptionConfirmee,
-        Kind::ListeAttente,
-        Kind::Promotion,
-        Kind::Desinscription,
-        Kind::SessionModifiee,
-        Kind::SessionAnnulee,
-        Kind::Rappel,
-        Kind::Avis,
-        Kind::NouvelleSession,
-        Kind::Invitation,
-        Kind::ListeAttenteClose,
-        Kind::DesistementTardif,
-        Kind::SousMinimum,
-        Kind::PlacesLibres,
-    ];
-
-    /// The stored value (`notifications.kind`, preferences).
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::InscriptionConfirmee => "inscription_confirmee",
-            Kind::ListeAttente => "liste_attente",
-            Kind::Promotion => "promotion",
-            Kind::Desinscription => "desinscription",
-            Kind::SessionModifiee => "session_modifiee",
-            Kind::SessionAnnulee => "session_annulee",
-            Kind::Rappel => "rappel",
-            Kind::Avis => "avis",
-            Kind::NouvelleSession => "nouvelle_session",
-            Kind::Invitation => "invitation",
-            Kind::ListeAttenteClose => "liste_attente_close",
-            Kind::DesistementTardif => "desistement_tardif",
-            Kind::SousMinimum => "sous_minimum",
-            Kind::PlacesLibres => "places_libres",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    /// Its name in `/profil` (product §5's words).
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::InscriptionConfirmee => "Inscription confirmée",
-            Kind::ListeAttente => "Inscription sur liste d'attente",
-            Kind::Promotion => "Promotion depuis la liste d'attente",
-            Kind::Desinscription => "Désinscription confirmée",
-            Kind::SessionModifiee => "Session modifiée (date, lieu)",
-            Kind::SessionAnnulee => "Session annulée",
-            Kind::Rappel => "Rappels J-7 et J-1",
-            Kind::Avis => "Questionnaire d'avis après la session",
-            Kind::NouvelleSession => "Nouvelle session d'une formation de mon programme",
-            Kind::Invitation => "Invitation de la MiRVOG à une session",
-            Kind::ListeAttenteClose => "Liste d'attente close au début de la session",
-            Kind::DesistementTardif => "Désistement tardif",
-            Kind::SousMinimum => "Session sous le minimum à J-14",
-            Kind::PlacesLibres => "Places libres alors qu'une liste d'attente existe",
-        }
-    }
-
-    /// Staff kinds go to gestionnaires and administrateurs, the others to officers.
-    pub fn for_staff(self) -> bool {
-        matches!(
-            self,
-            Kind::DesistementTardif | Kind::SousMinimum | Kind::PlacesLibres
-        )
-    }
-}
 
 /// One line of the notification centre.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,8 +46,57 @@ pub struct Centre {
 /// An email preference in `/profil`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preference {
-    pub kind: Kind,
+    pub kind: NotificationKind,
     pub email: bool,
+}
+
+/// The address users reach the application at (`CASSIOPEE_PUBLIC_URL`), without a trailing
+/// slash, for the links in emails and calendar files. The server provides it as context to
+/// every request and hands it to its background work.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    /// The address of a server started with the default settings, used by code that runs
+    /// outside a request (tests, command line).
+    pub const DEFAULT: &'static str = "http://127.0.0.1:3000";
+
+    pub fn new(url: &str) -> Self {
+        PublicUrl(url.trim_end_matches('/').to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The current request's address, or [`Self::DEFAULT`] outside a request.
+    pub fn current() -> PublicUrl {
+        use_context::<PublicUrl>().unwrap_or_else(|| PublicUrl::new(Self::DEFAULT))
+    }
+}
+
+impl Default for PublicUrl {
+    fn default() -> Self {
+        PublicUrl::new(Self::DEFAULT)
+    }
+}
+
+/// What « Créer mon lien d'agenda » / « Remplacer » and « Révoquer ce lien » post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedAction {
+    Creer,
+    Revoquer,
+}
+
+impl FeedAction {
+    /// The value a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            FeedAction::Creer => "creer",
+            FeedAction::Revoquer => "revoquer",
+        }
+    }
 }
 
 /// One email of the outbox, for administrators (`/admin/courriels`).
@@ -165,21 +124,21 @@ pub struct Outbox {
 
 #[server(prefix = "/api", endpoint = "admin/courriels")]
 pub async fn get_outbox() -> Result<Outbox, AppError> {
-    auth::require_admin()?;
-    service::outbox(&auth::db()?).await
+    crate::caller::require_admin()?;
+    service::outbox(&crate::db::db()?).await
 }
 
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn get_notifications() -> Result<Centre, AppError> {
-    let me = auth::require_user()?;
-    service::centre(&auth::db()?, me.id).await
+    let me = caller::require_user()?;
+    service::centre(&crate::db::db()?, me.id).await
 }
 
 /// « Tout marquer comme lu ».
 #[server(prefix = "/api", endpoint = "notifications/tout-lu")]
 pub async fn mark_all_read() -> Result<(), AppError> {
-    let me = auth::require_user()?;
-    let result = service::mark_all_read(&auth::db()?, me.id, chrono::Utc::now()).await;
+    let me = caller::require_user()?;
+    let result = service::mark_all_read(&crate::db::db()?, me.id, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|n| match n {
             0 => "Aucune notification non lue.".to_owned(),
@@ -194,9 +153,9 @@ pub async fn mark_all_read() -> Result<(), AppError> {
 /// Opens a notification: marks it read and goes to what it is about.
 #[server(prefix = "/api", endpoint = "notification/ouvrir")]
 pub async fn open_notification(id: i32) -> Result<String, AppError> {
-    let me = auth::require_user()?;
-    let target = service::open(&auth::db()?, me.id, id, chrono::Utc::now()).await?;
-    if crate::auth::service::is_form_post() {
+    let me = caller::require_user()?;
+    let target = service::open(&crate::db::db()?, me.id, id, chrono::Utc::now()).await?;
+    if crate::caller::is_form_post() {
         leptos_axum::redirect(&target);
     }
     Ok(target)
@@ -205,65 +164,59 @@ pub async fn open_notification(id: i32) -> Result<String, AppError> {
 /// The address of the user's private calendar feed, if they made one.
 #[server(prefix = "/api", endpoint = "profil/agenda")]
 pub async fn get_calendar_link() -> Result<Option<String>, AppError> {
-    let me = auth::require_user()?;
-    calendar::feed_link(&auth::db()?, me.id).await
+    let me = caller::require_user()?;
+    calendar::feed_link(&crate::db::db()?, me.id, PublicUrl::current().as_str()).await
 }
 
 /// « Créer mon lien d'agenda » (`action=creer`, also « Remplacer » a known link) or
 /// « Révoquer ce lien » (`action=revoquer`).
 #[server(prefix = "/api", endpoint = "profil/agenda/modifier")]
-pub async fn change_calendar_link(action: String) -> Result<(), AppError> {
-    let me = auth::require_user()?;
-    let db = auth::db()?;
-    let result = match action.as_str() {
-        "creer" => calendar::new_feed(&db, me.id, chrono::Utc::now())
-            .await
-            .map(|_| {
-                "Nouveau lien d'agenda créé : tout lien précédent ne fonctionne plus.".to_owned()
-            }),
-        "revoquer" => calendar::revoke_feed(&db, me.id)
+pub async fn change_calendar_link(action: FeedAction) -> Result<(), AppError> {
+    let me = caller::require_user()?;
+    let db = crate::db::db()?;
+    let result = match action {
+        FeedAction::Creer => calendar::new_feed(
+            &db,
+            me.id,
+            PublicUrl::current().as_str(),
+            chrono::Utc::now(),
+        )
+        .await
+        .map(|_| "Nouveau lien d'agenda créé : tout lien précédent ne fonctionne plus.".to_owned()),
+        FeedAction::Revoquer => calendar::revoke_feed(&db, me.id)
             .await
             .map(|()| "Lien d'agenda révoqué : il ne fonctionne plus.".to_owned()),
-        _ => Err(AppError::refused(
-            "Le formulaire envoyé est incomplet ou invalide.",
-        )),
     };
     crate::flash::conclude(result, "/profil#agenda").await
 }
 
 /// The link at the foot of an email: stop this kind of email.
 #[server(prefix = "/api", endpoint = "profil/desabonner")]
-pub async fn unsubscribe(kind: String) -> Result<(), AppError> {
-    let me = auth::require_user()?;
-    let result = match Kind::from_code(&kind) {
-        Some(k) => service::set_email(&auth::db()?, me.id, k, false, chrono::Utc::now())
-            .await
-            .map(|()| format!("Vous ne recevrez plus de courriel « {} ».", k.label())),
-        None => Err(AppError::refused("Ce type de message n'existe pas.")),
-    };
+pub async fn unsubscribe(kind: NotificationKind) -> Result<(), AppError> {
+    let me = caller::require_user()?;
+    let result = service::set_email(&crate::db::db()?, me.id, kind, false, chrono::Utc::now())
+        .await
+        .map(|()| format!("Vous ne recevrez plus de courriel « {} ».", kind.label()));
     crate::flash::conclude(result, "/profil#preferences").await
 }
 
 #[server(prefix = "/api", endpoint = "profil/preferences")]
 pub async fn get_preferences() -> Result<Vec<Preference>, AppError> {
-    let me = auth::require_user()?;
-    service::preferences(&auth::db()?, &me).await
+    let me = caller::require_user()?;
+    service::preferences(&crate::db::db()?, &me).await
 }
 
 /// « Enregistrer mes préférences »: `email[<kind code>]=on` for each kind mailed.
 #[server(prefix = "/api", endpoint = "profil/preferences/enregistrer")]
-pub async fn save_preferences(email: Option<HashMap<String, String>>) -> Result<(), AppError> {
-    let me = auth::require_user()?;
-    let on: Vec<String> = email.unwrap_or_default().into_keys().collect();
-    let result = service::save_preferences(&auth::db()?, &me, &on, chrono::Utc::now()).await;
+pub async fn save_preferences(
+    email: Option<HashMap<NotificationKind, String>>,
+) -> Result<(), AppError> {
+    let me = caller::require_user()?;
+    let on: Vec<NotificationKind> = email.unwrap_or_default().into_keys().collect();
+    let result = service::save_preferences(&crate::db::db()?, &me, &on, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|()| "Préférences enregistrées.".to_owned()),
         "/profil",
     )
     .await
 }
-
-#[cfg(all(test, feature = "ssr"))]
-mod reminders_tests;
-#[cfg(all(test, feature = "ssr"))]
-mod tests;

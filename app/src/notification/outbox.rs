@@ -9,8 +9,7 @@
 //! [`STALE_CLAIM`]; the one case that can then send twice is a crash between the SMTP server's
 //! acceptance and the mark (each email carries a stable Message-ID, so servers can drop it).
 
-use super::service::{FAILED, QUEUED, SENDING, SENT};
-use crate::{entities::email_outbox, error::AppResult};
+use crate::{entities::email_outbox, error::AppResult, model::OutboxStatus};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
@@ -39,12 +38,12 @@ pub async fn claim<C: ConnectionTrait>(
     let due = Condition::any()
         .add(
             Condition::all()
-                .add(email_outbox::Column::Status.eq(QUEUED))
+                .add(email_outbox::Column::Status.eq(OutboxStatus::EnAttente))
                 .add(email_outbox::Column::NextAttemptAt.lte(now)),
         )
         .add(
             Condition::all()
-                .add(email_outbox::Column::Status.eq(SENDING))
+                .add(email_outbox::Column::Status.eq(OutboxStatus::Envoi))
                 .add(email_outbox::Column::ClaimedAt.lt(now - STALE_CLAIM)),
         );
     let mut pick = email_outbox::Entity::find()
@@ -58,7 +57,10 @@ pub async fn claim<C: ConnectionTrait>(
         pick.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
     }
     email_outbox::Entity::update_many()
-        .col_expr(email_outbox::Column::Status, Expr::value(SENDING))
+        .col_expr(
+            email_outbox::Column::Status,
+            Expr::value(OutboxStatus::Envoi),
+        )
         .col_expr(email_outbox::Column::ClaimedBy, Expr::value(claim))
         .col_expr(email_outbox::Column::ClaimedAt, Expr::value(Some(now)))
         .filter(Expr::col(email_outbox::Column::Id).in_subquery(pick))
@@ -66,7 +68,7 @@ pub async fn claim<C: ConnectionTrait>(
         .await?;
     Ok(email_outbox::Entity::find()
         .filter(email_outbox::Column::ClaimedBy.eq(claim))
-        .filter(email_outbox::Column::Status.eq(SENDING))
+        .filter(email_outbox::Column::Status.eq(OutboxStatus::Envoi))
         .order_by_asc(email_outbox::Column::Id)
         .all(db)
         .await?)
@@ -80,7 +82,10 @@ pub async fn sent<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     email_outbox::Entity::update_many()
-        .col_expr(email_outbox::Column::Status, Expr::value(SENT))
+        .col_expr(
+            email_outbox::Column::Status,
+            Expr::value(OutboxStatus::Envoye),
+        )
         .col_expr(email_outbox::Column::SentAt, Expr::value(Some(now)))
         .col_expr(
             email_outbox::Column::Attempts,
@@ -88,7 +93,7 @@ pub async fn sent<C: ConnectionTrait>(
         )
         .filter(email_outbox::Column::Id.eq(id))
         .filter(email_outbox::Column::ClaimedBy.eq(claim))
-        .filter(email_outbox::Column::Status.eq(SENDING))
+        .filter(email_outbox::Column::Status.eq(OutboxStatus::Envoi))
         .exec(db)
         .await?;
     Ok(())
@@ -105,9 +110,9 @@ pub async fn failed<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let attempts = row.attempts + 1;
     let status = if attempts >= MAX_ATTEMPTS {
-        FAILED
+        OutboxStatus::Echec
     } else {
-        QUEUED
+        OutboxStatus::EnAttente
     };
     email_outbox::Entity::update_many()
         .col_expr(email_outbox::Column::Status, Expr::value(status))
@@ -126,7 +131,7 @@ pub async fn failed<C: ConnectionTrait>(
         )
         .filter(email_outbox::Column::Id.eq(row.id))
         .filter(email_outbox::Column::ClaimedBy.eq(claim))
-        .filter(email_outbox::Column::Status.eq(SENDING))
+        .filter(email_outbox::Column::Status.eq(OutboxStatus::Envoi))
         .exec(db)
         .await?;
     Ok(())

@@ -10,8 +10,9 @@
 //! reminder whose moment has passed is not sent late (no J-7 once J-1 is due).
 
 use super::{
+    PublicUrl,
     events::{self, About},
-    service::{deliver, staff_ids},
+    service::{deliver_with, staff_ids},
 };
 use crate::{
     entities::{enrolment, scheduled_notice, session},
@@ -73,7 +74,8 @@ impl Reminder {
 }
 
 /// Does what is due now; returns how many (reminder, session) pairs were sent by this call.
-pub async fn run<C>(db: &C, now: DateTime<Utc>) -> AppResult<usize>
+/// `base` starts the links of the emails.
+pub async fn run<C>(db: &C, base: &PublicUrl, now: DateTime<Utc>) -> AppResult<usize>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -97,7 +99,7 @@ where
             .all(db)
             .await?;
         for s in sessions.into_iter().filter(|s| !already.contains(&s.id)) {
-            if once(db, reminder, &s, now).await? {
+            if once(db, reminder, &s, base, now).await? {
                 done += 1;
             }
         }
@@ -110,6 +112,7 @@ async fn once<C>(
     db: &C,
     reminder: Reminder,
     s: &session::Model,
+    base: &PublicUrl,
     now: DateTime<Utc>,
 ) -> AppResult<bool>
 where
@@ -139,7 +142,7 @@ where
         // Another instance did it meanwhile.
         return Ok(false);
     }
-    deliver(&txn, notices, now).await?;
+    deliver_with(&txn, notices, base, now).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -4,12 +4,13 @@
 //! commit or roll back with it. Several notices of one action for the same person become one
 //! notification (product §5, « not noisy »).
 
-use super::{Centre, Item, Kind, Preference, calendar::Method};
+use super::{Centre, Item, Preference, PublicUrl, calendar::Method};
 use crate::{
     dates,
     entities::{email_outbox, notification, notification_preference, user},
     error::{AppError, AppResult},
-    model::Role,
+    model::{EnrolmentStatus, NotificationKind as Kind, OutboxStatus, Role},
+    records::place::own_enrolment,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -19,7 +20,7 @@ use sea_orm::{
     QuerySelect, TransactionSession, TransactionTrait,
     sea_query::{Expr, OnConflict},
 };
-use std::{collections::HashMap, sync::OnceLock};
+use std::collections::HashMap;
 
 /// What one person should be told.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,42 +36,23 @@ pub struct Notice {
     pub link: String,
 }
 
-/// Outbox states: queued (or waiting for a retry), claimed by a worker, sent, given up.
-pub const QUEUED: &str = "en_attente";
-pub const SENDING: &str = "envoi";
-pub const SENT: &str = "envoye";
-pub const FAILED: &str = "echec";
-
-/// The French name of an outbox state.
-pub fn outbox_state(code: &str) -> &'static str {
-    match code {
-        QUEUED => "En attente",
-        SENDING => "En cours d'envoi",
-        SENT => "Envoyé",
-        FAILED => "Abandonné",
-        _ => "Inconnu",
-    }
-}
-
-static PUBLIC_URL: OnceLock<String> = OnceLock::new();
-
-/// The address of the application as users reach it, for the links in emails (set once at
-/// start from `CASSIOPEE_PUBLIC_URL`).
-pub fn set_public_url(url: &str) {
-    let _ = PUBLIC_URL.set(url.trim_end_matches('/').to_owned());
-}
-
-pub fn public_url() -> &'static str {
-    PUBLIC_URL
-        .get()
-        .map(String::as_str)
-        .unwrap_or("http://127.0.0.1:3000")
-}
-
 /// Writes the notices, merged per person, and queues their emails, in the caller's transaction.
+/// The links in the emails start with the public address of the current request
+/// ([`PublicUrl::current`]).
 pub async fn deliver<C: ConnectionTrait>(
     txn: &C,
     notices: Vec<Notice>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    deliver_with(txn, notices, &PublicUrl::current(), now).await
+}
+
+/// [`deliver`] with the public address given, for work done outside a request (the reminder
+/// scheduler).
+pub async fn deliver_with<C: ConnectionTrait>(
+    txn: &C,
+    notices: Vec<Notice>,
+    base: &PublicUrl,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     for (user_id, group) in by_person(notices) {
@@ -85,7 +67,7 @@ pub async fn deliver<C: ConnectionTrait>(
         let n = merge(group);
         let saved = notification::ActiveModel {
             user_id: Set(user_id),
-            kind: Set(n.kind.code().to_owned()),
+            kind: Set(n.kind),
             title: Set(clip(&n.title, 300)),
             body: Set(n.body.clone()),
             link: Set(Some(n.link.clone())),
@@ -98,10 +80,10 @@ pub async fn deliver<C: ConnectionTrait>(
         .await?;
         if mails_any(txn, user_id, &kinds).await? {
             let ics = match n.session_id {
-                Some(session_id) => attachment(txn, session_id, user_id, &kinds).await?,
+                Some(session_id) => attachment(txn, session_id, user_id, &kinds, base).await?,
                 None => None,
             };
-            queue_email(txn, &u, &n, saved.id, ics, now).await?;
+            queue_email(txn, &u, &n, saved.id, ics, base, now).await?;
         }
     }
     Ok(())
@@ -150,7 +132,7 @@ fn clip(s: &str, max: usize) -> String {
 
 /// Whether the person wants emails of at least one of these kinds (on unless turned off).
 async fn mails_any<C: ConnectionTrait>(db: &C, user_id: i32, kinds: &[Kind]) -> AppResult<bool> {
-    let off: Vec<String> = notification_preference::Entity::find()
+    let off: Vec<Kind> = notification_preference::Entity::find()
         .filter(notification_preference::Column::UserId.eq(user_id))
         .filter(notification_preference::Column::Email.eq(false))
         .all(db)
@@ -158,7 +140,7 @@ async fn mails_any<C: ConnectionTrait>(db: &C, user_id: i32, kinds: &[Kind]) -> 
         .into_iter()
         .map(|p| p.kind)
         .collect();
-    Ok(kinds.iter().any(|k| !off.iter().any(|o| o == k.code())))
+    Ok(kinds.iter().any(|k| !off.contains(k)))
 }
 
 /// The calendar file of an email about a session: the session added (or updated) for someone
@@ -168,6 +150,7 @@ async fn attachment<C: ConnectionTrait>(
     session_id: i32,
     user_id: i32,
     kinds: &[Kind],
+    base: &PublicUrl,
 ) -> AppResult<Option<String>> {
     const ADD: [Kind; 4] = [
         Kind::InscriptionConfirmee,
@@ -176,10 +159,10 @@ async fn attachment<C: ConnectionTrait>(
         Kind::Rappel,
     ];
     const REMOVE: [Kind; 2] = [Kind::SessionAnnulee, Kind::Desinscription];
-    let place = crate::enrolment::service::own_enrolment(txn, session_id, user_id).await?;
+    let place = own_enrolment(txn, session_id, user_id).await?;
     let seated = place
         .as_ref()
-        .is_some_and(|e| e.status == crate::model::EnrolmentStatus::Inscrit);
+        .is_some_and(|e| e.status == EnrolmentStatus::Inscrit);
     // Only a place that once had a seat is in the officer's calendar.
     let had_seat = place.as_ref().is_some_and(|e| e.confirmed_at.is_some());
     let method = if had_seat && kinds.iter().any(|k| REMOVE.contains(k)) {
@@ -189,7 +172,7 @@ async fn attachment<C: ConnectionTrait>(
     } else {
         return Ok(None);
     };
-    super::calendar::session_file(txn, session_id, method, public_url()).await
+    super::calendar::session_file(txn, session_id, method, base.as_str()).await
 }
 
 async fn queue_email<C: ConnectionTrait>(
@@ -198,9 +181,10 @@ async fn queue_email<C: ConnectionTrait>(
     n: &Notice,
     notification_id: i32,
     ics: Option<String>,
+    base: &PublicUrl,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let mail = super::email::compose(n, &to.display_name, public_url());
+    let mail = super::email::compose(n, &to.display_name, base.as_str());
     email_outbox::ActiveModel {
         notification_id: Set(Some(notification_id)),
         recipient: Set(to.email.clone()),
@@ -208,7 +192,7 @@ async fn queue_email<C: ConnectionTrait>(
         body_text: Set(mail.text),
         body_html: Set(mail.html),
         ics_attachment: Set(ics),
-        status: Set(QUEUED.to_owned()),
+        status: Set(OutboxStatus::EnAttente),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),
@@ -241,12 +225,12 @@ const OUTBOX_SHOWN: u64 = 200;
 /// The outbox for administrators: how many emails in each state, and the newest.
 pub async fn outbox<C: ConnectionTrait>(db: &C) -> AppResult<super::Outbox> {
     let mut counts = Vec::new();
-    for state in [QUEUED, SENDING, SENT, FAILED] {
+    for state in OutboxStatus::ALL {
         let n = email_outbox::Entity::find()
             .filter(email_outbox::Column::Status.eq(state))
             .count(db)
             .await?;
-        counts.push((outbox_state(state).to_owned(), n));
+        counts.push((state.label().to_owned(), n));
     }
     let recent = email_outbox::Entity::find()
         .order_by_desc(email_outbox::Column::Id)
@@ -258,12 +242,12 @@ pub async fn outbox<C: ConnectionTrait>(db: &C) -> AppResult<super::Outbox> {
             id: m.id,
             recipient: m.recipient,
             subject: m.subject,
-            status: outbox_state(&m.status).to_owned(),
+            status: m.status.label().to_owned(),
             attempts: m.attempts,
             created: dates::day_time(m.created_at),
             when: match m.sent_at {
                 Some(at) => format!("Envoyé le {}", dates::day_time(at)),
-                None if m.status == QUEUED => {
+                None if m.status == OutboxStatus::EnAttente => {
                     format!("Prochain essai le {}", dates::day_time(m.next_attempt_at))
                 }
                 None => String::new(),
@@ -357,7 +341,7 @@ pub async fn preferences<C: ConnectionTrait>(
     db: &C,
     u: &user::Model,
 ) -> AppResult<Vec<Preference>> {
-    let stored: HashMap<String, bool> = notification_preference::Entity::find()
+    let stored: HashMap<Kind, bool> = notification_preference::Entity::find()
         .filter(notification_preference::Column::UserId.eq(u.id))
         .all(db)
         .await?
@@ -369,7 +353,7 @@ pub async fn preferences<C: ConnectionTrait>(
         .filter(|k| k.for_staff() == u.role.is_staff())
         .map(|kind| Preference {
             kind,
-            email: stored.get(kind.code()).copied().unwrap_or(true),
+            email: stored.get(&kind).copied().unwrap_or(true),
         })
         .collect())
 }
@@ -378,21 +362,15 @@ pub async fn preferences<C: ConnectionTrait>(
 pub async fn save_preferences<C>(
     db: &C,
     u: &user::Model,
-    on: &[String],
+    on: &[Kind],
     now: DateTime<Utc>,
 ) -> AppResult<()>
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    if let Some(bad) = on.iter().find(|c| Kind::from_code(c).is_none()) {
-        tracing::warn!(kind = %bad, "unknown notification kind in preferences");
-        return Err(AppError::refused(
-            "Le formulaire envoyé est incomplet ou invalide.",
-        ));
-    }
     let txn = db.begin().await?;
     for p in preferences(&txn, u).await? {
-        let email = on.iter().any(|c| c == p.kind.code());
+        let email = on.contains(&p.kind);
         set_email(&txn, u.id, p.kind, email, now).await?;
     }
     txn.commit().await?;
@@ -409,7 +387,7 @@ pub async fn set_email<C: ConnectionTrait>(
 ) -> AppResult<()> {
     notification_preference::Entity::insert(notification_preference::ActiveModel {
         user_id: Set(user_id),
-        kind: Set(kind.code().to_owned()),
+        kind: Set(kind),
         email: Set(email),
         updated_at: Set(now),
     })

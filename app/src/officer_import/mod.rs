@@ -4,7 +4,7 @@
 //! its reason.
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -44,15 +44,15 @@ pub struct ImportPreview {
 /// The pending preview, if a file was sent.
 #[server(prefix = "/api", endpoint = "gestion/officiers/import")]
 pub async fn get_import_preview() -> Result<Option<ImportPreview>, AppError> {
-    auth::require_staff()?;
-    service::pending_preview(&auth::db()?).await
+    crate::caller::require_staff()?;
+    service::pending_preview(&crate::db::db()?).await
 }
 
 /// « Prévisualiser »: reads the file sent by the form (field `fichier`) and keeps it for the
 /// preview.
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "gestion/officiers/import/fichier")]
 pub async fn upload_officer_file(data: MultipartData) -> Result<(), AppError> {
-    auth::require_staff()?;
+    crate::caller::require_staff()?;
     let result = service::receive(data).await;
     crate::flash::conclude(
         result.map(|_| "Fichier lu : vérifiez l'aperçu avant d'importer.".to_owned()),
@@ -64,8 +64,8 @@ pub async fn upload_officer_file(data: MultipartData) -> Result<(), AppError> {
 /// « Importer »: every line of the kept file, or none.
 #[server(prefix = "/api", endpoint = "gestion/officiers/import/confirmer")]
 pub async fn confirm_officer_import() -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::import_pending(&auth::db()?, me.id, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result = service::import_pending(&crate::db::db()?, me.id, chrono::Utc::now()).await;
     let target = if result.is_ok() {
         "/gestion/officiers"
     } else {
@@ -84,7 +84,7 @@ pub async fn confirm_officer_import() -> Result<(), AppError> {
 /// « Abandonner »: forgets the kept file.
 #[server(prefix = "/api", endpoint = "gestion/officiers/import/abandonner")]
 pub async fn drop_officer_import() -> Result<(), AppError> {
-    auth::require_staff()?;
+    crate::caller::require_staff()?;
     let result = service::forget().await;
     crate::flash::conclude(
         result.map(|()| "Import abandonné.".to_owned()),

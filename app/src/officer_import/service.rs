@@ -1,9 +1,9 @@
 use super::{ImportLine, ImportPreview, Rejected};
 use crate::{
     accounts,
-    auth::service::{session, session_error},
+    caller::{session, session_error},
+    checks::Check,
     error::{AppError, AppResult},
-    forms::Check,
     officers::service::{NO_PASSWORD, OfficerInput, check_fields, insert},
 };
 use chrono::{DateTime, Utc};
@@ -357,7 +357,10 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{db::test_db, model::Role, testing::user_with_role};
+    use crate::{
+        model::Role,
+        testing::{test_db, user_with_role},
+    };
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     #[test]

@@ -5,9 +5,11 @@
 #![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{
-    catalogue::Choice, error::AppError, journal::JournalLine, model::EnrolmentStatus,
+    error::AppError,
+    journal::JournalLine,
+    model::{Choice, EnrolmentStatus},
     programme::Programme,
 };
 use leptos::prelude::*;
@@ -75,20 +77,20 @@ pub struct OfficerForm {
 
 #[server(prefix = "/api", endpoint = "gestion/officiers")]
 pub async fn get_officers(search: Option<String>, inactive: bool) -> Result<OfficerList, AppError> {
-    auth::require_staff()?;
-    service::list(&auth::db()?, search.as_deref().unwrap_or(""), inactive).await
+    crate::caller::require_staff()?;
+    service::list(&crate::db::db()?, search.as_deref().unwrap_or(""), inactive).await
 }
 
 #[server(prefix = "/api", endpoint = "gestion/officier")]
 pub async fn get_officer(id: i32) -> Result<OfficerPage, AppError> {
-    auth::require_staff()?;
-    service::page(&auth::db()?, id, chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    service::page(&crate::db::db()?, id, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "gestion/officier/formulaire")]
 pub async fn get_officer_form(id: Option<i32>) -> Result<OfficerForm, AppError> {
-    auth::require_staff()?;
-    service::form(&auth::db()?, id).await
+    crate::caller::require_staff()?;
+    service::form(&crate::db::db()?, id).await
 }
 
 /// « Enregistrer » of the officer form; `id` is absent for a new officer. The password is only
@@ -104,7 +106,7 @@ pub async fn save_officer(
     departure_date: String,
     password: Option<String>,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let input = service::OfficerInput {
         display_name,
         email,
@@ -114,7 +116,7 @@ pub async fn save_officer(
         departure_date,
         password: password.unwrap_or_default(),
     };
-    let db = auth::db()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
     let result = match id {
         None => service::create(&db, me.id, &input, now)
@@ -134,8 +136,9 @@ pub async fn save_officer(
 /// « Désactiver » / « Réactiver » an officer's account.
 #[server(prefix = "/api", endpoint = "gestion/officier/activer")]
 pub async fn set_officer_active(id: i32, active: bool) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::set_active(&auth::db()?, me.id, id, active, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result =
+        service::set_active(&crate::db::db()?, me.id, id, active, chrono::Utc::now()).await;
     let message = if active {
         "Compte réactivé : l'officier peut de nouveau se connecter."
     } else {
@@ -151,11 +154,15 @@ pub async fn set_officer_active(id: i32, active: bool) -> Result<(), AppError> {
 /// « Définir le mot de passe » of an officer (given to them by telephone).
 #[server(prefix = "/api", endpoint = "gestion/officier/mot-de-passe")]
 pub async fn set_officer_password(id: i32, password: String) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::set_password(&auth::db()?, me.id, id, password, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result =
+        service::set_password(&crate::db::db()?, me.id, id, password, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|()| "Mot de passe enregistré : communiquez-le à l'officier.".to_owned()),
         &format!("/gestion/officiers/{id}"),
     )
     .await
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests;

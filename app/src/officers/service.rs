@@ -1,14 +1,14 @@
 use super::{HistoryLine, OfficerForm, OfficerList, OfficerPage, OfficerRow};
 use crate::{
     accounts,
-    catalogue::Choice,
+    checks::Check,
     dates,
     entities::{enrolment, officer_profile, programme, session, training, user},
     error::{AppError, AppResult},
-    forms::Check,
     journal::service::{self as journal, Change, Record, Snapshot},
-    model::{EnrolmentStatus, Role, SessionStatus},
+    model::{Choice, EnrolmentStatus, Role, SessionStatus},
     programme::service as programmes,
+    records::officer::find_officer,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -245,7 +245,7 @@ where
     if !active {
         let upcoming = enrolment::Entity::find()
             .filter(enrolment::Column::OfficerId.eq(id))
-            .filter(enrolment::Column::Status.is_in(crate::enrolment::service::LIVE))
+            .filter(enrolment::Column::Status.is_in(crate::records::place::LIVE))
             .find_also_related(session::Entity)
             .filter(session::Column::StartsAt.gt(now))
             .filter(session::Column::Status.ne(SessionStatus::Annulee))
@@ -282,7 +282,7 @@ pub async fn set_password<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    accounts::validate_password(&password)?;
+    crate::accounts::validate_password(&password)?;
     let hash = crate::password::hash_password(password).await?;
     let txn = crate::db::begin_write(db).await?;
     let (u, _) = find_officer(&txn, id).await?;
@@ -300,33 +300,6 @@ where
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// An officer's account and profile (a profile is created empty if missing).
-pub async fn find_officer<C: ConnectionTrait>(
-    db: &C,
-    id: i32,
-) -> AppResult<(user::Model, officer_profile::Model)> {
-    let u = user::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|u| u.role == Role::Officer)
-        .ok_or(AppError::NotFound)?;
-    let p = match officer_profile::Entity::find_by_id(id).one(db).await? {
-        Some(p) => p,
-        None => {
-            officer_profile::ActiveModel {
-                user_id: Set(id),
-                grade: Set(String::new()),
-                armee: Set(String::new()),
-                phone: Set(None),
-                departure_date: Set(None),
-            }
-            .insert(db)
-            .await?
-        }
-    };
-    Ok((u, p))
 }
 
 /// How many comma-separated names one search takes.

@@ -1,7 +1,8 @@
 use crate::{
-    catalogue::{Choice, Filters, SessionCard, TrainingGroup, get_catalogue},
+    catalogue::{Filters, SessionCard, TrainingGroup, get_catalogue},
     forms::FilterSelect,
-    layout::{ErrorView, Loading},
+    layout::Loaded,
+    model::Choice,
     model::EnrolmentStatus,
 };
 use leptos::prelude::*;
@@ -27,21 +28,16 @@ pub fn CataloguePage() -> impl IntoView {
     view! {
         <Title text="Formations"/>
         <h1>"Formations à venir"</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match catalogue.await {
-                    Ok(c) => {
-                        let f = filters();
-                        view! {
-                            <FilterForm filters=f themes=c.themes formats=c.formats months=c.months/>
-                            <Groups groups=c.groups/>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+        <Loaded resource=catalogue let:c>
+            {
+                let f = filters();
+                view! {
+                    <FilterForm filters=f themes=c.themes formats=c.formats months=c.months/>
+                    <Groups groups=c.groups/>
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 

@@ -1,6 +1,6 @@
 use crate::{
     dashboard::{UpcomingSession, get_dashboard},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,38 +10,35 @@ use leptos_meta::Title;
 pub fn DashboardPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_dashboard());
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! {
-                        <Title text="Tableau de bord"/>
-                        <h1>"Tableau de bord"</h1>
-                        <h2 class="fr-h4">"Prochaines sessions"</h2>
-                        <div class="fr-table cas-table">
-                            <table>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Formation"</th>
-                                        <th scope="col">"Dates"</th>
-                                        <th scope="col">"Statut"</th>
-                                        <th scope="col">"Inscrits"</th>
-                                        <th scope="col">"Remplissage"</th>
-                                        <th scope="col">"Liste d'attente"</th>
-                                        <th scope="col">"Alertes"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {d.upcoming.into_iter().map(|s| view! { <Row s/> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <DemandTable demand=d.demand/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+        <Loaded resource=data let:d>
+            {
+                view! {
+                    <Title text="Tableau de bord"/>
+                    <h1>"Tableau de bord"</h1>
+                    <h2 class="fr-h4">"Prochaines sessions"</h2>
+                    <div class="fr-table cas-table">
+                        <table>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Formation"</th>
+                                    <th scope="col">"Dates"</th>
+                                    <th scope="col">"Statut"</th>
+                                    <th scope="col">"Inscrits"</th>
+                                    <th scope="col">"Remplissage"</th>
+                                    <th scope="col">"Liste d'attente"</th>
+                                    <th scope="col">"Alertes"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {d.upcoming.into_iter().map(|s| view! { <Row s/> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <DemandTable demand=d.demand/>
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 

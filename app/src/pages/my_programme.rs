@@ -1,6 +1,6 @@
 use crate::{
     enrolment::{Act, Action},
-    layout::{ErrorAlert, ErrorView, Loading},
+    layout::{ErrorAlert, Loaded},
     programme::{ItemStatus, OpenSession, Programme, ProgrammeItem, get_my_programme},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -17,17 +17,16 @@ pub fn MyProgrammePage() -> impl IntoView {
         <Title text="Mon programme"/>
         <h1>"Mon programme"</h1>
         {move || act.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error/> })}
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(Some(p)) => view! { <Items p/> }.into_any(),
-                    Ok(None) => view! {
+        <Loaded resource=data let:data>
+            {
+                match data {
+                    Some(p) => view! { <Items p/> }.into_any(),
+                    None => view! {
                         <p class="cas-empty">"Votre programme n'a pas encore été établi. La MiRVOG le construit avec vous lors de votre entretien."</p>
                     }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::{
-    enrolment::{MyEnrolment, get_my_trainings},
+    catalogue::{MyEnrolment, get_my_trainings},
     invitation::MyInvitation,
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     model::EnrolmentStatus,
 };
 use leptos::prelude::*;
@@ -23,21 +23,16 @@ pub fn MyTrainingsPage() -> impl IntoView {
             <a class="cas-tab" href="/mes-formations" aria-current=move || (!past()).then_some("page")>"À venir"</a>
             <a class="cas-tab" href="/mes-formations?onglet=passees" aria-current=move || past().then_some("page")>"Passées"</a>
         </nav>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(t) => {
-                        let (list, empty, invitations) = if past() {
-                            (t.past, "Vous n'avez pas encore suivi de formation.", Vec::new())
-                        } else {
-                            (t.upcoming, "Aucune formation à venir. Consultez le catalogue pour vous inscrire.", t.invitations)
-                        };
-                        view! { <Invitations invitations/> <Entries list empty/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=data let:t>
+            {
+                let (list, empty, invitations) = if past() {
+                    (t.past, "Vous n'avez pas encore suivi de formation.", Vec::new())
+                } else {
+                    (t.upcoming, "Aucune formation à venir. Consultez le catalogue pour vous inscrire.", t.invitations)
+                };
+                view! { <Invitations invitations/> <Entries list empty/> }.into_any()
+            }
+        </Loaded>
     }
 }
 

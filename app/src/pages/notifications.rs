@@ -2,9 +2,10 @@
 //! preferences. Plain server-rendered pages whose buttons are forms (no wasm).
 
 use crate::{
-    layout::{ErrorView, Loading},
+    layout::Loaded,
+    model::NotificationKind as Kind,
     notification::{
-        Centre, ChangeCalendarLink, Kind, MarkAllRead, OpenNotification, Outbox, Preference,
+        Centre, ChangeCalendarLink, FeedAction, MarkAllRead, OpenNotification, Outbox, Preference,
         SavePreferences, Unsubscribe, get_calendar_link, get_notifications, get_outbox,
         get_preferences,
     },
@@ -18,14 +19,9 @@ pub fn NotificationsPage() -> impl IntoView {
     view! {
         <Title text="Notifications"/>
         <h1>"Notifications"</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match centre.await {
-                    Ok(c) => view! { <List c/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=centre let:c>
+            <List c/>
+        </Loaded>
     }
 }
 
@@ -114,47 +110,37 @@ pub fn ProfilePage() -> impl IntoView {
         {stop}
         <h2 class="fr-h4" id="agenda">"Agenda personnel"</h2>
         <p class="cas-note">"Abonnez votre agenda (Outlook, Google Agenda, Apple Calendrier…) à cette adresse : vos sessions s'y ajoutent et s'y mettent à jour d'elles-mêmes. Gardez-la pour vous : elle donne accès à vos sessions sans mot de passe."</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match link.await {
-                    Ok(url) => view! { <CalendarLink url/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=link let:url>
+            <CalendarLink url/>
+        </Loaded>
         <h2 class="fr-h4 fr-mt-5w" id="preferences">"Courriels"</h2>
         <p class="cas-note">"Chaque notification s'affiche dans Cassiopée. Choisissez celles qui vous sont aussi envoyées par courriel."</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match prefs.await {
-                    Ok(p) => view! { <Preferences p/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=prefs let:p>
+            <Preferences p/>
+        </Loaded>
     }
 }
 
 #[component]
 fn CalendarLink(url: Option<String>) -> impl IntoView {
-    let button = |action: &'static str, label: &'static str, class: &'static str| {
+    let button = |action: FeedAction, label: &'static str, class: &'static str| {
         view! {
             <form method="post" action=ChangeCalendarLink::url() class="cas-inline-form">
-                <input type="hidden" name="action" value=action/>
+                <input type="hidden" name="action" value=action.code()/>
                 <button type="submit" class=class>{label}</button>
             </form>
         }
     };
     match url {
-        None => view! { {button("creer", "Créer mon lien d'agenda", "fr-btn fr-btn--secondary")} }.into_any(),
+        None => view! { {button(FeedAction::Creer, "Créer mon lien d'agenda", "fr-btn fr-btn--secondary")} }.into_any(),
         Some(url) => view! {
             <div class="fr-input-group">
                 <label class="fr-label" for="lien-agenda">"Adresse de votre agenda"</label>
                 <input class="fr-input" id="lien-agenda" type="text" readonly value=url/>
             </div>
             <div class="cas-actions">
-                {button("creer", "Remplacer par un nouveau lien", "fr-btn fr-btn--secondary fr-btn--sm")}
-                {button("revoquer", "Révoquer ce lien", "fr-btn fr-btn--tertiary fr-btn--sm")}
+                {button(FeedAction::Creer, "Remplacer par un nouveau lien", "fr-btn fr-btn--secondary fr-btn--sm")}
+                {button(FeedAction::Revoquer, "Révoquer ce lien", "fr-btn fr-btn--tertiary fr-btn--sm")}
             </div>
         }
         .into_any(),
@@ -193,14 +179,9 @@ pub fn OutboxPage() -> impl IntoView {
     view! {
         <Title text="Courriels"/>
         <h1>"Courriels"</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match outbox.await {
-                    Ok(o) => view! { <OutboxTable o/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=outbox let:o>
+            <OutboxTable o/>
+        </Loaded>
     }
 }
 

@@ -1,11 +1,11 @@
 use crate::{
-    catalogue::{SessionPage, get_session_page},
+    catalogue::{SessionPage, get_invitation_page, get_session_page},
     enrolment::{Act, Action, PlaceState},
     error::AppError,
     feedback::{GiveFeedback, MyFeedback},
     forms::{FormView, TextArea},
-    invitation::{DeclineInvitation, get_invitation_page},
-    layout::{ErrorAlert, ErrorView, Loading, SuccessAlert},
+    invitation::DeclineInvitation,
+    layout::{ErrorAlert, Loaded, SuccessAlert},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -23,14 +23,9 @@ pub fn SessionPageView() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <Details p/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:p>
+            <Details p/>
+        </Loaded>
     }
 }
 
@@ -42,14 +37,9 @@ pub fn InvitationPageView() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let page = Resource::new(token, get_invitation_page);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <Details p/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:p>
+            <Details p/>
+        </Loaded>
     }
 }
 

@@ -6,13 +6,20 @@
 #![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
-use crate::{catalogue::Choice, error::AppError, model::SessionStatus};
+use crate::caller;
+use crate::{
+    error::AppError,
+    model::{Choice, SessionStatus},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod input;
+#[cfg(feature = "ssr")]
+pub mod lifecycle;
+#[cfg(feature = "ssr")]
+pub mod views;
 
 /// Filters of the planning list, as in the page's query string.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,14 +98,14 @@ pub struct SessionForm {
 
 #[server(prefix = "/api", endpoint = "gestion/sessions")]
 pub async fn get_planning(filters: PlanningFilters) -> Result<Planning, AppError> {
-    auth::require_staff()?;
-    service::planning(&auth::db()?, &filters, chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    views::planning(&crate::db::db()?, &filters, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "gestion/calendrier")]
 pub async fn get_calendar(month: Option<String>) -> Result<Calendar, AppError> {
-    auth::require_staff()?;
-    service::calendar(&auth::db()?, month.as_deref(), chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    views::calendar(&crate::db::db()?, month.as_deref(), chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "gestion/session/formulaire")]
@@ -106,8 +113,8 @@ pub async fn get_session_form(
     id: Option<i32>,
     training: Option<i32>,
 ) -> Result<SessionForm, AppError> {
-    auth::require_staff()?;
-    service::form(&auth::db()?, id, training).await
+    crate::caller::require_staff()?;
+    views::form(&crate::db::db()?, id, training).await
 }
 
 /// « Enregistrer » of the session form; `id` is absent for a new session (created as a draft).
@@ -128,8 +135,8 @@ pub async fn save_session(
     cost: String,
     trainer: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let input = service::SessionInput {
+    let me = caller::require_staff()?;
+    let input = input::SessionInput {
         training_id,
         start_date,
         start_time,
@@ -144,17 +151,17 @@ pub async fn save_session(
         cost,
         trainer,
     };
-    let db = auth::db()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
     let result = match id {
-        None => service::create(&db, me.id, &input, now).await.map(|id| {
+        None => lifecycle::create(&db, me.id, &input, now).await.map(|id| {
             (
                 id,
                 "Session créée en brouillon : publiez-la pour l'ouvrir aux inscriptions."
                     .to_owned(),
             )
         }),
-        Some(id) => service::update(&db, me.id, id, &input, now)
+        Some(id) => lifecycle::update(&db, me.id, id, &input, now)
             .await
             .map(|change| (id, change.message())),
     };
@@ -167,8 +174,8 @@ pub async fn save_session(
 
 #[server(prefix = "/api", endpoint = "gestion/session/publier")]
 pub async fn publish_session(id: i32) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::publish(&auth::db()?, me.id, id, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result = lifecycle::publish(&crate::db::db()?, me.id, id, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|()| "Session publiée : les officiers peuvent s'y inscrire.".to_owned()),
         &format!("/gestion/sessions/{id}"),
@@ -178,8 +185,8 @@ pub async fn publish_session(id: i32) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "gestion/session/annuler")]
 pub async fn cancel_session(id: i32) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::cancel(&auth::db()?, me.id, id, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result = lifecycle::cancel(&crate::db::db()?, me.id, id, chrono::Utc::now()).await;
     crate::flash::conclude(
         result.map(|affected| match affected.len() {
             0 => "Session annulée.".to_owned(),
@@ -194,8 +201,15 @@ pub async fn cancel_session(id: i32) -> Result<(), AppError> {
 /// « Dupliquer » to another start date: a new draft with the same times, place and capacity.
 #[server(prefix = "/api", endpoint = "gestion/session/dupliquer")]
 pub async fn duplicate_session(id: i32, start_date: String) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::duplicate(&auth::db()?, me.id, id, &start_date, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result = lifecycle::duplicate(
+        &crate::db::db()?,
+        me.id,
+        id,
+        &start_date,
+        chrono::Utc::now(),
+    )
+    .await;
     let target = match &result {
         Ok(new_id) => format!("/gestion/sessions/{new_id}"),
         Err(_) => format!("/gestion/sessions/{id}"),

@@ -1,15 +1,14 @@
 //! Planning: sessions created from a training, published, edited, duplicated, cancelled.
 
-use super::service::*;
+use super::{input::*, lifecycle::*, views::*};
 use crate::{
-    db::test_db,
-    enrolment::service::{enrol, own_enrolment},
-    enrolment::staff::enrol_officers,
+    enrolment::{actions::enrol, staff::enrol_officers},
     entities::session,
     error::AppError,
     journal,
     model::{EnrolmentStatus, Role, SessionStatus},
-    testing::{officer, session_at, training, user_with_role},
+    records::place::own_enrolment,
+    testing::{officer, session_at, test_db, training, user_with_role},
 };
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};

@@ -4,7 +4,7 @@
 //! it on the officer's page.
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{error::AppError, model::Priority};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -88,8 +88,8 @@ impl Programme {
 
 #[server(prefix = "/api", endpoint = "mon-programme")]
 pub async fn get_my_programme() -> Result<Option<Programme>, AppError> {
-    let me = auth::require_officer()?;
-    service::programme_of(&auth::db()?, me.id, chrono::Utc::now(), true).await
+    let me = caller::require_officer()?;
+    service::programme_of(&crate::db::db()?, me.id, chrono::Utc::now(), true).await
 }
 
 /// The programme dates and career goal, created on first save.
@@ -100,9 +100,9 @@ pub async fn save_programme(
     ends_on: String,
     career_goal: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let result = service::save(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         officer_id,
         service::ProgrammeInput {
@@ -126,9 +126,9 @@ pub async fn add_programme_item(
     training_id: String,
     priority: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let result = service::add_item(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         officer_id,
         &training_id,
@@ -143,19 +143,42 @@ pub async fn add_programme_item(
     .await
 }
 
-/// Changes an item: `action` is `priorite` (with `priority`), `haut`, `bas` or `retirer`.
+/// What a button of the programme editor does to an item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemAction {
+    /// Change the priority (with `priority`).
+    Priorite,
+    Haut,
+    Bas,
+    Retirer,
+}
+
+impl ItemAction {
+    /// The value a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemAction::Priorite => "priorite",
+            ItemAction::Haut => "haut",
+            ItemAction::Bas => "bas",
+            ItemAction::Retirer => "retirer",
+        }
+    }
+}
+
+/// Changes an item of a programme: its priority, its place in the list, or removes it.
 #[server(prefix = "/api", endpoint = "gestion/programme/element")]
 pub async fn change_programme_item(
     officer_id: i32,
     item_id: i32,
-    action: String,
+    action: ItemAction,
     priority: Option<String>,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let db = auth::db()?;
+    let me = caller::require_staff()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
-    let result = match action.as_str() {
-        "priorite" => service::set_priority(
+    let result = match action {
+        ItemAction::Priorite => service::set_priority(
             &db,
             me.id,
             officer_id,
@@ -165,17 +188,15 @@ pub async fn change_programme_item(
         )
         .await
         .map(|()| "Priorité modifiée.".to_owned()),
-        "haut" | "bas" => {
-            service::move_item(&db, me.id, officer_id, item_id, action == "haut", now)
+        ItemAction::Haut | ItemAction::Bas => {
+            let up = action == ItemAction::Haut;
+            service::move_item(&db, me.id, officer_id, item_id, up, now)
                 .await
                 .map(|()| "Ordre du programme modifié.".to_owned())
         }
-        "retirer" => service::remove_item(&db, me.id, officer_id, item_id, now)
+        ItemAction::Retirer => service::remove_item(&db, me.id, officer_id, item_id, now)
             .await
             .map(|t| format!("« {t} » retirée du programme.")),
-        _ => Err(AppError::refused(
-            "Le formulaire envoyé est incomplet ou invalide.",
-        )),
     };
     crate::flash::conclude(result, &page(officer_id)).await
 }
@@ -184,6 +205,3 @@ pub async fn change_programme_item(
 fn page(officer_id: i32) -> String {
     format!("/gestion/officiers/{officer_id}#programme")
 }
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests;

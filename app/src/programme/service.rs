@@ -1,14 +1,14 @@
 use super::{ItemStatus, OpenSession, Programme, ProgrammeItem};
 use crate::{
-    catalogue::seats_label,
+    checks::Check,
     dates,
-    enrolment::service::{available_action, waitlist_position},
+    enrolment::place::available_action,
     entities::{enrolment, programme, programme_item, session, training},
     error::{AppError, AppResult},
-    forms::Check,
+    format::{place_label, seats_label},
     journal::service::{Change, Record, Snapshot},
     model::{EnrolmentStatus, Priority, SessionStatus},
-    planning::service::place_label,
+    records::place::waitlist_position,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -98,14 +98,6 @@ pub async fn programme_of<C: ConnectionTrait>(
         items,
         followed,
     }))
-}
-
-/// Whether an officer's place in a session of a training means that programme item needs no
-/// more planning: the training was followed, or a live place (seat or waitlist) awaits in a
-/// session not cancelled and not over. The demand view and « Remplir la session » share it.
-pub fn place_covers(e: &enrolment::Model, s: &session::Model, now: DateTime<Utc>) -> bool {
-    e.status == EnrolmentStatus::Present
-        || (e.status.is_live() && s.status != SessionStatus::Annulee && s.ends_at > now)
 }
 
 /// The status of one item from the officer's places in sessions of its training (newest
@@ -232,7 +224,7 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
-    crate::officers::service::find_officer(&txn, officer_id).await?;
+    crate::records::officer::find_officer(&txn, officer_id).await?;
     let mut c = Check::new();
     let starts_on = c.date("starts_on", &input.starts_on);
     let ends_on = c.date("ends_on", &input.ends_on);
@@ -312,7 +304,7 @@ async fn item_of<C: ConnectionTrait>(
 }
 
 async fn title<C: ConnectionTrait>(db: &C, training_id: i32) -> AppResult<String> {
-    crate::planning::service::training_title(db, training_id).await
+    crate::records::session::training_title(db, training_id).await
 }
 
 /// Adds a training to the programme, last; returns its title.

@@ -3,11 +3,11 @@
 //! The rules behind each button are in [`crate::enrolment::staff`] and [`crate::planning`].
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{
     error::AppError,
     journal::JournalLine,
-    model::{EnrolmentStatus, SessionStatus},
+    model::{Direction, EnrolmentStatus, SessionStatus},
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -80,8 +80,8 @@ pub struct StaffSession {
 
 #[server(prefix = "/api", endpoint = "gestion/session")]
 pub async fn get_staff_session(id: i32, search: Option<String>) -> Result<StaffSession, AppError> {
-    auth::require_staff()?;
-    service::staff_session(&auth::db()?, id, search.as_deref(), chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    service::staff_session(&crate::db::db()?, id, search.as_deref(), chrono::Utc::now()).await
 }
 
 /// « Inscrire » with the officers ticked: `choix[<officer id>]=on`.
@@ -90,10 +90,10 @@ pub async fn enrol_officers(
     session_id: i32,
     choix: Option<HashMap<i32, String>>,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let ids: Vec<i32> = choix.unwrap_or_default().into_keys().collect();
     let result = crate::enrolment::staff::enrol_officers(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         session_id,
         &ids,
@@ -110,9 +110,9 @@ pub async fn enrol_officers(
 /// « Retirer » a participant or a waiting officer.
 #[server(prefix = "/api", endpoint = "gestion/session/retirer")]
 pub async fn remove_participant(session_id: i32, enrolment_id: i32) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let result = crate::enrolment::staff::remove_participant(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         session_id,
         enrolment_id,
@@ -136,25 +136,17 @@ pub async fn remove_participant(session_id: i32, enrolment_id: i32) -> Result<()
     crate::flash::conclude(message, &format!("/gestion/sessions/{session_id}")).await
 }
 
-/// « Monter » / « Descendre » on the waitlist; `direction` is `haut` or `bas`.
+/// « Monter » / « Descendre » on the waitlist.
 #[server(prefix = "/api", endpoint = "gestion/session/liste-attente")]
 pub async fn move_waiting(
     session_id: i32,
     enrolment_id: i32,
-    direction: String,
+    direction: Direction,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let up = match direction.as_str() {
-        "haut" => true,
-        "bas" => false,
-        _ => {
-            return Err(AppError::refused(
-                "Le formulaire envoyé est incomplet ou invalide.",
-            ));
-        }
-    };
+    let me = caller::require_staff()?;
+    let up = direction == Direction::Up;
     let result = crate::enrolment::staff::move_waiting(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         session_id,
         enrolment_id,
@@ -171,25 +163,51 @@ pub async fn move_waiting(
     .await
 }
 
+/// The attendance of one participant, as the form sends it (`present`, `absent`, `excuse`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Presence {
+    Present,
+    Absent,
+    Excuse,
+}
+
+impl Presence {
+    pub const ALL: [Presence; 3] = [Presence::Present, Presence::Absent, Presence::Excuse];
+
+    /// The place's status it records.
+    pub fn status(self) -> EnrolmentStatus {
+        match self {
+            Presence::Present => EnrolmentStatus::Present,
+            Presence::Absent => EnrolmentStatus::Absent,
+            Presence::Excuse => EnrolmentStatus::Excuse,
+        }
+    }
+
+    /// The value a form sends.
+    pub fn code(self) -> &'static str {
+        match self {
+            Presence::Present => "present",
+            Presence::Absent => "absent",
+            Presence::Excuse => "excuse",
+        }
+    }
+}
+
 /// « Enregistrer la présence »: `presence[<enrolment id>]=present|absent|excuse`.
 #[server(prefix = "/api", endpoint = "gestion/session/presence")]
 pub async fn record_attendance(
     session_id: i32,
-    presence: Option<HashMap<i32, String>>,
+    presence: Option<HashMap<i32, Presence>>,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let mut marks = Vec::new();
-    for (id, code) in presence.unwrap_or_default() {
-        let mark = match code.as_str() {
-            "present" => EnrolmentStatus::Present,
-            "absent" => EnrolmentStatus::Absent,
-            "excuse" => EnrolmentStatus::Excuse,
-            _ => return Err(AppError::refused("Choisissez Présent, Absent ou Excusé.")),
-        };
-        marks.push((id, mark));
-    }
+    let me = caller::require_staff()?;
+    let marks: Vec<(i32, EnrolmentStatus)> = presence
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, p)| (id, p.status()))
+        .collect();
     let result = crate::enrolment::staff::record_attendance(
-        &auth::db()?,
+        &crate::db::db()?,
         me.id,
         session_id,
         &marks,

@@ -1,13 +1,16 @@
 use super::{Allowed, OfficerChoice, Participant, StaffSession};
 use crate::{
     dates,
-    enrolment::{service::any_session, staff::places},
-    entities::{officer_profile, user},
+    enrolment::staff::places,
+    entities::user,
     error::AppResult,
-    forms::euros,
+    format::{euros, fill_percent, place_label},
     journal,
     model::{EnrolmentStatus, Role, SessionStatus},
-    planning::service::{fill_percent, place_label, training_title},
+    records::{
+        officer::grades,
+        session::{any_session, training_title},
+    },
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -93,19 +96,6 @@ pub async fn staff_session<C: ConnectionTrait>(
         invitations: crate::invitation::service::for_session(db, id).await?,
         journal: journal::service::for_session(db, id).await?,
     })
-}
-
-pub(crate) async fn grades<C: ConnectionTrait>(
-    db: &C,
-    ids: Vec<i32>,
-) -> AppResult<HashMap<i32, String>> {
-    Ok(officer_profile::Entity::find()
-        .filter(officer_profile::Column::UserId.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.user_id, p.grade))
-        .collect())
 }
 
 /// Active officers whose name or address contains every word typed (case-insensitive).

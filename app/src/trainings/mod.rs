@@ -7,7 +7,7 @@
 #![allow(clippy::too_many_arguments)]
 
 #[cfg(feature = "ssr")]
-use crate::auth::service as auth;
+use crate::caller;
 use crate::{error::AppError, journal::JournalLine};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -69,14 +69,14 @@ pub fn format_choices() -> Vec<(String, String)> {
 
 #[server(prefix = "/api", endpoint = "gestion/formations")]
 pub async fn get_trainings_admin(archived: bool) -> Result<TrainingList, AppError> {
-    auth::require_staff()?;
-    service::list(&auth::db()?, archived, chrono::Utc::now()).await
+    crate::caller::require_staff()?;
+    service::list(&crate::db::db()?, archived, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/api", endpoint = "gestion/formation")]
 pub async fn get_training_form(id: Option<i32>) -> Result<TrainingForm, AppError> {
-    auth::require_staff()?;
-    service::form(&auth::db()?, id).await
+    crate::caller::require_staff()?;
+    service::form(&crate::db::db()?, id).await
 }
 
 /// « Enregistrer » of the training form; `id` is absent for a new training.
@@ -93,7 +93,7 @@ pub async fn save_training(
     fixed_cost: String,
     seat_cost: String,
 ) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
+    let me = caller::require_staff()?;
     let input = service::TrainingInput {
         title,
         description,
@@ -105,7 +105,7 @@ pub async fn save_training(
         fixed_cost,
         seat_cost,
     };
-    let db = auth::db()?;
+    let db = crate::db::db()?;
     let now = chrono::Utc::now();
     let result = match id {
         None => service::create(&db, me.id, &input, now).await,
@@ -127,8 +127,9 @@ pub async fn save_training(
 /// « Archiver » / « Réactiver ».
 #[server(prefix = "/api", endpoint = "gestion/formation/archiver")]
 pub async fn archive_training(id: i32, archived: bool) -> Result<(), AppError> {
-    let me = auth::require_staff()?;
-    let result = service::set_archived(&auth::db()?, me.id, id, archived, chrono::Utc::now()).await;
+    let me = caller::require_staff()?;
+    let result =
+        service::set_archived(&crate::db::db()?, me.id, id, archived, chrono::Utc::now()).await;
     let message = if archived {
         "Formation archivée : elle n'est plus proposée pour de nouvelles sessions."
     } else {

@@ -1,9 +1,10 @@
 use super::{TrainingForm, TrainingList, TrainingRow, TrainingSession};
 use crate::{
+    checks::Check,
     dates,
     entities::{session, training},
     error::{AppError, AppResult},
-    forms::{Check, euros, euros_input},
+    format::{euros, euros_input},
     journal::service::{self as journal, Change, Record, Snapshot},
     model::{SessionStatus, TrainingFormat},
 };
@@ -361,7 +362,7 @@ pub async fn form<C: ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<Trai
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::test_db;
+    use crate::testing::test_db;
 
     fn input(title: &str) -> TrainingInput {
         TrainingInput {

@@ -3,9 +3,9 @@
 
 use super::*;
 use app::{
-    enrolment::service::{enrol, withdraw},
+    enrolment::actions::{enrol, withdraw},
     entities::email_outbox,
-    notification::service::{QUEUED, SENT},
+    model::OutboxStatus,
     testing::{officer, session_at, training},
 };
 use chrono::Duration as Days;
@@ -177,7 +177,10 @@ async fn a_promotion_email_arrives_through_smtp() {
     assert_eq!(start.value(), paris.format("%Y%m%dT%H%M%S").to_string());
     assert_eq!(cal.property_value("METHOD"), Some("PUBLISH"));
     let rows = email_outbox::Entity::find().all(&db).await.unwrap();
-    assert!(rows.iter().all(|r| r.status == SENT && r.sent_at.is_some()));
+    assert!(
+        rows.iter()
+            .all(|r| r.status == OutboxStatus::Envoye && r.sent_at.is_some())
+    );
 }
 
 #[tokio::test]
@@ -197,7 +200,7 @@ async fn mail_queued_while_smtp_is_down_arrives_once_when_it_is_back() {
     let rows = email_outbox::Entity::find().all(&db).await.unwrap();
     assert_eq!(rows.len(), 5);
     for r in &rows {
-        assert_eq!(r.status, QUEUED);
+        assert_eq!(r.status, OutboxStatus::EnAttente);
         assert_eq!(r.attempts, 1);
         assert!(r.last_error.is_some());
         assert!(r.next_attempt_at > Utc::now());
@@ -266,7 +269,7 @@ async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
     queue(&db, 500).await;
     assert_eq!(
         email_outbox::Entity::find()
-            .filter(email_outbox::Column::Status.eq(QUEUED))
+            .filter(email_outbox::Column::Status.eq(OutboxStatus::EnAttente))
             .all(&db)
             .await
             .unwrap()
@@ -294,7 +297,7 @@ async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
         .collect();
     assert_eq!(ids.len(), 500, "no email twice");
     let left = email_outbox::Entity::find()
-        .filter(email_outbox::Column::Status.ne(SENT))
+        .filter(email_outbox::Column::Status.ne(OutboxStatus::Envoye))
         .all(&db)
         .await
         .unwrap();

@@ -1,11 +1,12 @@
 use super::{JournalView, PostButton};
 use crate::{
     admin::{
-        ChangeStaffAccount, CreateStaffAccount, StaffAccount, StaffAccounts, get_staff_accounts,
+        AccountAction, ChangeStaffAccount, CreateStaffAccount, StaffAccount, StaffAccounts,
+        get_staff_accounts,
     },
     error::AppError,
     forms::{Field, FormAlert, FormView, SelectField},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     model::Role,
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -31,15 +32,12 @@ pub fn StaffAccountsPage() -> impl IntoView {
         <Title text="Comptes de la MiRVOG"/>
         <h1>"Comptes de la MiRVOG"</h1>
         <p class="cas-note">"Gestionnaires et administrateurs. Les comptes des officiers se gèrent dans « Officiers »."</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=data let:d>
+            {
                 let refusal = create.value().get_untracked().and_then(Result::err);
-                match data.await {
-                    Ok(d) => view! { <Accounts d refusal/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                view! { <Accounts d refusal/> }.into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -97,9 +95,9 @@ fn AccountRow(a: StaffAccount) -> impl IntoView {
     let state = if a.is_me {
         view! { <span>"Actif (vous)"</span> }.into_any()
     } else if a.active {
-        view! { <span>"Actif "</span> <PostButton url=ChangeStaffAccount::url() fields=vec![("id", id.clone()), ("action", "desactiver".into())] label="Désactiver" class="fr-btn fr-btn--tertiary fr-btn--sm"/> }.into_any()
+        view! { <span>"Actif "</span> <PostButton url=ChangeStaffAccount::url() fields=vec![("id", id.clone()), ("action", AccountAction::Desactiver.code().into())] label="Désactiver" class="fr-btn fr-btn--tertiary fr-btn--sm"/> }.into_any()
     } else {
-        view! { <span>"Désactivé "</span> <PostButton url=ChangeStaffAccount::url() fields=vec![("id", id.clone()), ("action", "reactiver".into())] label="Réactiver" class="fr-btn fr-btn--tertiary fr-btn--sm"/> }.into_any()
+        view! { <span>"Désactivé "</span> <PostButton url=ChangeStaffAccount::url() fields=vec![("id", id.clone()), ("action", AccountAction::Reactiver.code().into())] label="Réactiver" class="fr-btn fr-btn--tertiary fr-btn--sm"/> }.into_any()
     };
     let role = if a.is_me {
         view! { <span>{a.role.label()}</span> }.into_any()
@@ -107,7 +105,7 @@ fn AccountRow(a: StaffAccount) -> impl IntoView {
         view! {
             <form method="post" action=ChangeStaffAccount::url() class="cas-inline-form cas-priority">
                 <input type="hidden" name="id" value=id.clone()/>
-                <input type="hidden" name="action" value="role"/>
+                <input type="hidden" name="action" value=AccountAction::Role.code()/>
                 <label class="fr-sr-only" for=role_id.clone()>{format!("Rôle de {}", a.name)}</label>
                 <select class="fr-select fr-select--sm" id=role_id name="role">{options}</select>
                 <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">"Changer"</button>
@@ -124,7 +122,7 @@ fn AccountRow(a: StaffAccount) -> impl IntoView {
             <td>
                 <form method="post" action=ChangeStaffAccount::url() class="cas-inline-form cas-priority">
                     <input type="hidden" name="id" value=id/>
-                    <input type="hidden" name="action" value="mot-de-passe"/>
+                    <input type="hidden" name="action" value=AccountAction::MotDePasse.code()/>
                     <label class="fr-sr-only" for=pw_id.clone()>{format!("Nouveau mot de passe de {}", a.name)}</label>
                     <input class="fr-input fr-input--sm" type="password" id=pw_id name="password" autocomplete="new-password" placeholder="Nouveau mot de passe"/>
                     <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">"Réinitialiser"</button>

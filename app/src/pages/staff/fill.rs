@@ -2,7 +2,7 @@
 
 use crate::{
     invitation::{Candidate, FillPage, InviteOfficers, get_fill_page},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     model::Priority,
     roster::EnrolOfficers,
 };
@@ -21,14 +21,9 @@ pub fn FillSessionPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <Fill p/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:p>
+            <Fill p/>
+        </Loaded>
     }
 }
 

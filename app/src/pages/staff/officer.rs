@@ -1,11 +1,10 @@
 use super::{JournalView, PostButton};
 use crate::{
-    catalogue::Choice,
     forms::{Field, FormAlert, FormView, TextArea},
-    layout::{ErrorView, Loading},
-    model::Priority,
+    layout::Loaded,
+    model::{Choice, Priority},
     officers::{HistoryLine, OfficerPage, SetOfficerActive, SetOfficerPassword, get_officer},
-    programme::{AddProgrammeItem, ChangeProgrammeItem, Programme, SaveProgramme},
+    programme::{AddProgrammeItem, ChangeProgrammeItem, ItemAction, Programme, SaveProgramme},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -24,15 +23,12 @@ pub fn OfficerPageView() -> impl IntoView {
     });
     let save = ServerAction::<SaveProgramme>::new();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=page let:o>
+            {
                 let refusal = save.value().get_untracked().and_then(Result::err);
-                match page.await {
-                    Ok(o) => view! { <Officer o refusal/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                view! { <Officer o refusal/> }.into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -132,7 +128,7 @@ fn ProgrammeEditor(
                             <form method="post" action=ChangeProgrammeItem::url() class="cas-inline-form cas-priority">
                                 <input type="hidden" name="officer_id" value=id/>
                                 <input type="hidden" name="item_id" value=item.id/>
-                                <input type="hidden" name="action" value="priorite"/>
+                                <input type="hidden" name="action" value=ItemAction::Priorite.code()/>
                                 <label class="fr-sr-only" for=select_id.clone()>{format!("Priorité de « {} »", item.title)}</label>
                                 <select class="fr-select fr-select--sm" id=select_id name="priority">{options}</select>
                                 <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm">"Changer"</button>
@@ -143,9 +139,9 @@ fn ProgrammeEditor(
                             {item.note.clone().map(|n| view! { <br/><span class="cas-muted">{n}</span> })}
                         </td>
                         <td class="cas-row-actions">
-                            {(i > 0).then(|| view! { <PostButton url=ChangeProgrammeItem::url() fields=fields("haut") label="Monter" class="fr-btn fr-btn--tertiary fr-btn--sm"/> })}
-                            {(i + 1 < last).then(|| view! { <PostButton url=ChangeProgrammeItem::url() fields=fields("bas") label="Descendre" class="fr-btn fr-btn--tertiary fr-btn--sm"/> })}
-                            <PostButton url=ChangeProgrammeItem::url() fields=fields("retirer") label="Retirer" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Retirer « {} » du programme", item.title)/>
+                            {(i > 0).then(|| view! { <PostButton url=ChangeProgrammeItem::url() fields=fields(ItemAction::Haut.code()) label="Monter" class="fr-btn fr-btn--tertiary fr-btn--sm"/> })}
+                            {(i + 1 < last).then(|| view! { <PostButton url=ChangeProgrammeItem::url() fields=fields(ItemAction::Bas.code()) label="Descendre" class="fr-btn fr-btn--tertiary fr-btn--sm"/> })}
+                            <PostButton url=ChangeProgrammeItem::url() fields=fields(ItemAction::Retirer.code()) label="Retirer" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Retirer « {} » du programme", item.title)/>
                         </td>
                     </tr>
                 }

@@ -1,6 +1,6 @@
 use super::PostButton;
 use crate::{
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     officer_import::{
         ConfirmOfficerImport, DropOfficerImport, ImportPreview, UploadOfficerFile,
         get_import_preview,
@@ -33,15 +33,14 @@ pub fn OfficerImportPage() -> impl IntoView {
             </div>
             <button type="submit" class="fr-btn fr-btn--secondary">"Prévisualiser"</button>
         </form>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    Ok(Some(p)) => view! { <Preview p/> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+        <Loaded resource=preview let:data>
+            {
+                match data {
+                    Some(p) => view! { <Preview p/> }.into_any(),
+                    None => ().into_any(),
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::{
     error::AppError,
     forms::{Field, FormAlert, FormView},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     officers::{OfficerForm, OfficerList, SaveOfficer, get_officer_form, get_officers},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -29,15 +29,12 @@ pub fn OfficersPage() -> impl IntoView {
                 <a class="fr-btn" href="/gestion/officiers/nouveau">"Nouvel officier"</a>
             </div>
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=list let:l>
+            {
                 let (search, inactive) = key();
-                match list.await {
-                    Ok(l) => view! { <OfficerTable l search=search.unwrap_or_default() inactive/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                view! { <OfficerTable l search=search.unwrap_or_default() inactive/> }.into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -105,15 +102,12 @@ pub fn OfficerFormPage() -> impl IntoView {
     let form = Resource::new(id, get_officer_form);
     let save = ServerAction::<SaveOfficer>::new();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=form let:f>
+            {
                 let refusal = save.value().get_untracked().and_then(Result::err);
-                match form.await {
-                    Ok(f) => view! { <OfficerEditor f refusal/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                view! { <OfficerEditor f refusal/> }.into_any()
+            }
+        </Loaded>
     }
 }
 

@@ -1,8 +1,8 @@
 use super::StatusBadge;
 use crate::{
-    catalogue::Choice,
     forms::FilterSelect,
-    layout::{ErrorView, Loading},
+    layout::Loaded,
+    model::Choice,
     planning::{Calendar, Planning, PlanningFilters, get_calendar, get_planning, status_choices},
 };
 use leptos::prelude::*;
@@ -54,14 +54,9 @@ fn ListView() -> impl IntoView {
     };
     let planning = Resource::new(filters, get_planning);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match planning.await {
-                    Ok(p) => view! { <Filters f=filters() p=p.clone()/> <Rows p/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=planning let:p>
+            <Filters f=filters() p=p.clone()/> <Rows p/>
+        </Loaded>
     }
 }
 
@@ -149,14 +144,9 @@ fn CalendarView() -> impl IntoView {
     let month = move || query.read().get("mois").filter(|m| !m.is_empty());
     let cal = Resource::new(month, get_calendar);
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match cal.await {
-                    Ok(c) => view! { <Month c/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=cal let:c>
+            <Month c/>
+        </Loaded>
     }
 }
 

@@ -1,11 +1,11 @@
 use super::{JournalView, PostButton, StatusBadge};
 use crate::{
     invitation::InvitationLine,
-    layout::{ErrorView, Loading},
-    model::EnrolmentStatus,
+    layout::Loaded,
+    model::{Direction, EnrolmentStatus},
     planning::{CancelSession, DuplicateSession, PublishSession},
     roster::{
-        EnrolOfficers, MoveWaiting, OfficerChoice, Participant, RecordAttendance,
+        EnrolOfficers, MoveWaiting, OfficerChoice, Participant, Presence, RecordAttendance,
         RemoveParticipant, StaffSession, get_staff_session,
     },
 };
@@ -31,14 +31,9 @@ pub fn StaffSessionPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(s) => view! { <Manage s/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=page let:s>
+            <Manage s/>
+        </Loaded>
     }
 }
 
@@ -188,24 +183,19 @@ fn AttendanceForm(id: i32, participants: Vec<Participant>) -> impl IntoView {
     if participants.is_empty() {
         return view! { <p class="cas-note">"Aucun participant."</p> }.into_any();
     }
-    const MARKS: [(EnrolmentStatus, &str); 3] = [
-        (EnrolmentStatus::Present, "present"),
-        (EnrolmentStatus::Absent, "absent"),
-        (EnrolmentStatus::Excuse, "excuse"),
-    ];
     let rows = participants
         .into_iter()
         .map(|p| {
             let current = if p.status == EnrolmentStatus::Inscrit { EnrolmentStatus::Present } else { p.status };
             let name = format!("presence[{}]", p.enrolment_id);
-            let radios = MARKS
-                .iter()
-                .map(|(mark, code)| {
-                    let input_id = format!("presence-{}-{code}", p.enrolment_id);
+            let radios = Presence::ALL
+                .into_iter()
+                .map(|mark| {
+                    let input_id = format!("presence-{}-{}", p.enrolment_id, mark.code());
                     view! {
                         <span class="cas-radio">
-                            <input type="radio" id=input_id.clone() name=name.clone() value=*code checked=current == *mark/>
-                            <label for=input_id>{mark.label()}</label>
+                            <input type="radio" id=input_id.clone() name=name.clone() value=mark.code() checked=current == mark.status()/>
+                            <label for=input_id>{mark.status().label()}</label>
                         </span>
                     }
                 })
@@ -257,8 +247,8 @@ fn Waitlist(id: i32, waitlist: Vec<Participant>, editable: bool) -> impl IntoVie
             };
             let buttons = editable.then(|| {
                 view! {
-                    {(i > 0).then(|| view! { <PostButton url=MoveWaiting::url() fields=fields("haut") label="Monter" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Faire monter {}", p.name)/> })}
-                    {(i + 1 < last).then(|| view! { <PostButton url=MoveWaiting::url() fields=fields("bas") label="Descendre" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Faire descendre {}", p.name)/> })}
+                    {(i > 0).then(|| view! { <PostButton url=MoveWaiting::url() fields=fields(Direction::Up.code()) label="Monter" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Faire monter {}", p.name)/> })}
+                    {(i + 1 < last).then(|| view! { <PostButton url=MoveWaiting::url() fields=fields(Direction::Down.code()) label="Descendre" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Faire descendre {}", p.name)/> })}
                     <PostButton url=RemoveParticipant::url()
                         fields=vec![("session_id", id.to_string()), ("enrolment_id", p.enrolment_id.to_string())]
                         label="Retirer" class="fr-btn fr-btn--tertiary fr-btn--sm" title=format!("Retirer {} de la liste d'attente", p.name)/>
@@ -384,34 +374,29 @@ pub fn CancelSessionPage() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(s) => {
-                        let affected = s.participants.len() + s.waitlist.len();
+        <Loaded resource=page let:s>
+            {
+                let affected = s.participants.len() + s.waitlist.len();
+                view! {
+                    <Title text="Annuler la session"/>
+                    <p class="cas-back"><a class="fr-link" href=format!("/gestion/sessions/{}", s.id)>"← Retour à la session"</a></p>
+                    <h1>"Annuler la session"</h1>
+                    <p class="fr-text--lead">{s.title.clone()} " – " {s.dates.clone()}</p>
+                    <div class="fr-alert fr-alert--warning fr-mb-3w">
+                        <p>{format!(
+                            "{affected} officier(s) inscrit(s) ou en liste d'attente seront prévenus. La session et les inscriptions restent consultables ; rien n'est supprimé."
+                        )}</p>
+                    </div>
+                    {if s.allowed.cancel {
                         view! {
-                            <Title text="Annuler la session"/>
-                            <p class="cas-back"><a class="fr-link" href=format!("/gestion/sessions/{}", s.id)>"← Retour à la session"</a></p>
-                            <h1>"Annuler la session"</h1>
-                            <p class="fr-text--lead">{s.title.clone()} " – " {s.dates.clone()}</p>
-                            <div class="fr-alert fr-alert--warning fr-mb-3w">
-                                <p>{format!(
-                                    "{affected} officier(s) inscrit(s) ou en liste d'attente seront prévenus. La session et les inscriptions restent consultables ; rien n'est supprimé."
-                                )}</p>
-                            </div>
-                            {if s.allowed.cancel {
-                                view! {
-                                    <PostButton url=CancelSession::url() fields=vec![("id", s.id.to_string())] label="Annuler la session" class="fr-btn cas-danger-btn"/>
-                                }.into_any()
-                            } else {
-                                view! { <p class="cas-note">"Cette session ne peut plus être annulée."</p> }.into_any()
-                            }}
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                            <PostButton url=CancelSession::url() fields=vec![("id", s.id.to_string())] label="Annuler la session" class="fr-btn cas-danger-btn"/>
+                        }.into_any()
+                    } else {
+                        view! { <p class="cas-note">"Cette session ne peut plus être annulée."</p> }.into_any()
+                    }}
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }
+        </Loaded>
     }
 }

@@ -1,7 +1,7 @@
 use crate::{
     error::AppError,
     forms::{Field, FormAlert, FormView, SelectField},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     planning::{SaveSession, SessionForm, get_session_form},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -26,18 +26,17 @@ pub fn SessionFormPage() -> impl IntoView {
     let form = Resource::new(key, |(id, training)| get_session_form(id, training));
     let save = ServerAction::<SaveSession>::new();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=form let:data>
+            {
                 let refusal = save.value().get_untracked().and_then(Result::err);
-                match form.await {
-                    Ok(f) if f.id.is_none() && f.title.is_empty() && refusal.is_none() => {
+                match data {
+                    f if f.id.is_none() && f.title.is_empty() && refusal.is_none() => {
                         view! { <ChooseTraining f/> }.into_any()
                     }
-                    Ok(f) => view! { <SessionEditor f refusal/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    f => view! { <SessionEditor f refusal/> }.into_any(),
                 }
-            })}
-        </Suspense>
+            }
+        </Loaded>
     }
 }
 

@@ -1,7 +1,7 @@
 use super::{JournalView, PostButton};
 use crate::{
     forms::{Field, FormAlert, FormView, SelectField, TextArea},
-    layout::{ErrorView, Loading},
+    layout::Loaded,
     trainings::{
         ArchiveTraining, SaveTraining, TrainingForm, TrainingList, format_choices,
         get_training_form, get_trainings_admin,
@@ -23,14 +23,9 @@ pub fn TrainingsPage() -> impl IntoView {
             <h1>"Formations"</h1>
             <a class="fr-btn" href="/gestion/formations/nouvelle">"Nouvelle formation"</a>
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Ok(l) => view! { <TrainingTable l archived=archived()/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=list let:l>
+            <TrainingTable l archived=archived()/>
+        </Loaded>
     }
 }
 
@@ -100,15 +95,12 @@ pub fn TrainingEditPage() -> impl IntoView {
     // The refusal of the last post, read from the URL when the page is rendered.
     let save = ServerAction::<SaveTraining>::new();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
+        <Loaded resource=form let:f>
+            {
                 let refusal = save.value().get_untracked().and_then(Result::err);
-                match form.await {
-                    Ok(f) => view! { <TrainingEditor f refusal/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+                view! { <TrainingEditor f refusal/> }.into_any()
+            }
+        </Loaded>
     }
 }
 

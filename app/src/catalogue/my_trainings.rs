@@ -1,11 +1,12 @@
 //! « Mes formations »: an officer's places, upcoming and past.
 
-use super::{MyEnrolment, MyTrainings, service};
+use super::{MyEnrolment, MyTrainings};
 use crate::{
     dates,
     entities::{enrolment, session, training},
     error::AppResult,
     model::{EnrolmentStatus, SessionStatus},
+    records::place::waitlist_position,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -48,7 +49,7 @@ pub async fn my_trainings<C: ConnectionTrait>(
         }
         let waitlist_position = match (e.status, e.waitlist_rank) {
             (EnrolmentStatus::ListeAttente, Some(rank)) => {
-                Some(service::waitlist_position(db, s.id, rank).await?)
+                Some(waitlist_position(db, s.id, rank).await?)
             }
             _ => None,
         };

@@ -1,11 +1,11 @@
 //! The reminder scheduler: each reminder once (after a restart, with two instances), catching
 //! up after downtime without sending what is no longer timely.
 
-use super::{Kind, reminders::run};
 use crate::{
-    enrolment::service::enrol,
+    enrolment::actions::enrol,
     entities::{enrolment, notification, session},
-    model::{EnrolmentStatus, Role},
+    model::{EnrolmentStatus, NotificationKind as Kind, Role},
+    notification::{PublicUrl, reminders::run},
     testing::{officer, session_at, training, user_with_role},
 };
 use chrono::{Duration, Utc};
@@ -16,8 +16,8 @@ use sea_orm::{
 async fn titles(db: &DatabaseConnection, user_id: i32) -> Vec<String> {
     notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
-        .filter(notification::Column::Kind.ne(Kind::InscriptionConfirmee.code()))
-        .filter(notification::Column::Kind.ne(Kind::ListeAttente.code()))
+        .filter(notification::Column::Kind.ne(Kind::InscriptionConfirmee))
+        .filter(notification::Column::Kind.ne(Kind::ListeAttente))
         .all(db)
         .await
         .unwrap()
@@ -111,7 +111,7 @@ async fn each_reminder_goes_once_and_a_late_run_catches_up() {
     let f = fixture(&db).await;
     let now = Utc::now();
 
-    assert_eq!(run(&db, now).await.unwrap(), 6);
+    assert_eq!(run(&db, &PublicUrl::default(), now).await.unwrap(), 6);
     assert_eq!(
         titles(&db, f.attended).await,
         ["Votre avis sur Lire un bilan"]
@@ -144,13 +144,13 @@ async fn each_reminder_goes_once_and_a_late_run_catches_up() {
     // Restarted: the same run does nothing more.
     drop(db);
     let again = crate::db::connect_and_migrate(&url).await.unwrap();
-    assert_eq!(run(&again, now).await.unwrap(), 0);
+    assert_eq!(run(&again, &PublicUrl::default(), now).await.unwrap(), 0);
     assert_eq!(titles(&again, f.soon).await.len(), 1);
 
     // Two and a half days later the first session is tomorrow: its J-1, once.
     let later = now + Duration::days(2) + Duration::hours(12);
-    assert_eq!(run(&again, later).await.unwrap(), 1);
-    assert_eq!(run(&again, later).await.unwrap(), 0);
+    assert_eq!(run(&again, &PublicUrl::default(), later).await.unwrap(), 1);
+    assert_eq!(run(&again, &PublicUrl::default(), later).await.unwrap(), 0);
     assert_eq!(
         titles(&again, f.soon).await,
         [
@@ -169,7 +169,8 @@ async fn two_instances_on_postgresql_send_each_reminder_once() {
     let b = crate::db::connect(&url).await.unwrap();
     let f = fixture(&a).await;
     let now = Utc::now();
-    let (x, y) = tokio::join!(run(&a, now), run(&b, now));
+    let base = PublicUrl::default();
+    let (x, y) = tokio::join!(run(&a, &base, now), run(&b, &base, now));
     assert_eq!(x.unwrap() + y.unwrap(), 6);
     assert_eq!(titles(&a, f.soon).await.len(), 1);
     assert_eq!(titles(&a, f.tomorrow).await.len(), 1);

@@ -1,16 +1,18 @@
-//! Programmes: statuses derived from places, the progress line, and the staff editor.
+//! Officers and their programmes: statuses derived from places, the progress line, the staff
+//! editor, and the officers' list. (Programme sits below officers: its tests that need an
+//! officer created through the officers' service live here.)
 
-use super::{ItemStatus, service::*};
+use super::service as officers;
+use crate::programme::{ItemStatus, service::*};
 use crate::{
-    db::test_db,
     enrolment::{
-        service::enrol,
+        actions::enrol,
         staff::{enrol_officers, record_attendance},
     },
     error::AppError,
     journal,
     model::{EnrolmentStatus, Priority, Role},
-    officers::service as officers,
+    testing::test_db,
     testing::{session_at, training, user_with_role},
 };
 use chrono::{Duration, Utc};
@@ -83,7 +85,7 @@ async fn statuses_come_from_places_and_progress_counts_followed_trainings() {
     // has one open session.
     let past = session_at(&db, followed.id, now + Duration::days(20), 7, 5).await;
     enrol(&db, o, past.id, now).await.unwrap();
-    let place = crate::enrolment::service::own_enrolment(&db, past.id, o)
+    let place = crate::records::place::own_enrolment(&db, past.id, o)
         .await
         .unwrap()
         .unwrap();
@@ -183,7 +185,7 @@ async fn officers_have_unique_addresses_and_keep_their_places_until_removed() {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Refused(m) if m.contains("1 inscription(s) à venir")));
-    crate::enrolment::service::withdraw(&db, o, s.id, Utc::now())
+    crate::enrolment::actions::withdraw(&db, o, s.id, Utc::now())
         .await
         .unwrap();
     officers::set_active(&db, staff, o, false, Utc::now())
@@ -204,8 +206,7 @@ async fn a_search_with_commas_finds_each_name() {
     for n in ["Jean Martin", "Paul Dubois", "Luc Laurent", "Marc Autre"] {
         new_officer(&db, staff, n).await;
     }
-    let names =
-        |l: crate::officers::OfficerList| l.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    let names = |l: super::OfficerList| l.rows.into_iter().map(|r| r.name).collect::<Vec<_>>();
     let found = officers::list(&db, "martin, DUBOIS;\nluc laur", false)
         .await
         .unwrap();

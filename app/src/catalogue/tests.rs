@@ -1,0 +1,168 @@
+//! The officer's side of the catalogue: « Mes formations » with staff's invitations, through
+//! the whole life of an invitation.
+
+use super::my_trainings::my_trainings;
+use crate::{
+    enrolment::{Action, actions::Enrolled, actions::enrol, place::place_state},
+    entities::user,
+    error::AppError,
+    invitation::service::{decline, for_session, invite, session_of_link},
+    journal,
+    model::{EnrolmentStatus, InvitationStatus, NotificationKind, Priority, Role},
+    testing::{
+        in_days, officer_with_programme, refusal, session_at, test_db, training, user_with_role,
+    },
+};
+use chrono::Utc;
+use sea_orm::EntityTrait;
+
+#[tokio::test]
+async fn invited_officers_accept_by_enrolling_even_after_the_deadline_or_decline() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    let t = training(&db, "Lire un bilan").await;
+    // Enrolment closed yesterday (deadline 7 days before a start in 6 days).
+    let s = session_at(&db, t.id, in_days(6), 7, 2).await;
+    let ob = [(t.id, Priority::Obligatoire)];
+    let anne = officer_with_programme(&db, "Anne Bleu", 90, &ob).await;
+    let paul = officer_with_programme(&db, "Paul Vert", 120, &ob).await;
+    let zoe = officer_with_programme(&db, "Zoé Rouge", 150, &ob).await;
+    let now = Utc::now();
+
+    // Without an invitation, the deadline holds.
+    let err = enrol(&db, zoe.id, s.id, now).await.unwrap_err();
+    assert!(refusal(err).starts_with("Les inscriptions à cette session sont closes"));
+
+    let out = invite(&db, staff, s.id, &[paul.id, anne.id], now)
+        .await
+        .unwrap();
+    assert_eq!(
+        out.message(),
+        "2 officiers invités (Anne Bleu, Paul Vert) : l'invitation s'affiche sur la page de la session et dans « Mes formations »."
+    );
+    // Inviting again is harmless: nobody gets two invitations.
+    // Each invited officer is told, with the invitation's own link.
+    let told = crate::entities::notification::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == NotificationKind::Invitation)
+        .collect::<Vec<_>>();
+    assert_eq!(told.len(), 2);
+    assert!(told.iter().all(|n| {
+        n.title == "Invitation : Lire un bilan"
+            && n.link
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/invitations/"))
+    }));
+    assert_eq!(
+        crate::entities::email_outbox::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    let again = invite(&db, staff, s.id, &[anne.id, zoe.id], now)
+        .await
+        .unwrap();
+    assert_eq!(again.invited, [(zoe.id, "Zoé Rouge".to_owned())]);
+    assert_eq!(again.already, ["Anne Bleu"]);
+
+    // The officer sees it on the session page and in « Mes formations ».
+    let anne_user = user::Entity::find_by_id(anne.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let state = place_state(&db, &anne_user, s.id, now).await.unwrap();
+    assert!(
+        state
+            .invitation
+            .as_deref()
+            .unwrap()
+            .starts_with("La MiRVOG vous invite")
+    );
+    assert_eq!(state.action, Ok(Action::Enrol));
+    let mine = my_trainings(&db, anne.id, now).await.unwrap();
+    assert_eq!(mine.invitations.len(), 1);
+    assert_eq!(mine.invitations[0].session_id, s.id);
+
+    // « S'inscrire » accepts it, past the enrolment deadline.
+    enrol(&db, anne.id, s.id, now).await.unwrap();
+    let state = place_state(&db, &anne_user, s.id, now).await.unwrap();
+    assert_eq!(state.invitation, None);
+    assert_eq!(state.mine, Some(EnrolmentStatus::Inscrit));
+    assert!(
+        my_trainings(&db, anne.id, now)
+            .await
+            .unwrap()
+            .invitations
+            .is_empty()
+    );
+
+    // Paul declines; staff see every answer, and the link of the one still waiting.
+    decline(&db, paul.id, s.id, now).await.unwrap();
+    let err = decline(&db, paul.id, s.id, now).await.unwrap_err();
+    assert_eq!(
+        refusal(err),
+        "Vous n'avez pas d'invitation en attente pour cette session."
+    );
+    let lines = for_session(&db, s.id).await.unwrap();
+    let by_name = |n: &str| lines.iter().find(|l| l.name == n).unwrap().clone();
+    assert!(
+        by_name("Anne Bleu")
+            .state
+            .starts_with("Invitation acceptée le")
+    );
+    assert_eq!(by_name("Anne Bleu").place.as_deref(), Some("Inscrit"));
+    assert!(
+        by_name("Paul Vert")
+            .state
+            .starts_with("Invitation déclinée le")
+    );
+    assert_eq!(by_name("Paul Vert").link, None);
+    let zoe_link = by_name("Zoé Rouge").link.unwrap();
+    assert!(zoe_link.starts_with("/invitations/") && zoe_link.len() == "/invitations/".len() + 32);
+
+    // The link opens the session for its officer only.
+    let token = zoe_link.trim_start_matches("/invitations/");
+    assert_eq!(session_of_link(&db, zoe.id, token).await.unwrap(), s.id);
+    assert_eq!(
+        session_of_link(&db, paul.id, token).await.unwrap_err(),
+        AppError::NotFound
+    );
+
+    // Seats are first come, first served: the last seat went to Zoé, Paul (invited again) waits.
+    enrol(&db, zoe.id, s.id, now).await.unwrap();
+    invite(&db, staff, s.id, &[paul.id], now).await.unwrap();
+    let placed = enrol(&db, paul.id, s.id, now).await.unwrap();
+    assert_eq!(placed, Enrolled::Waitlisted { position: 1 });
+
+    // Every invitation is in the session's and the officer's journal.
+    let invitations = journal::service::for_session(&db, s.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.action == "Invitation envoyée")
+        .count();
+    assert_eq!(invitations, 4);
+    assert!(
+        journal::service::for_officer(&db, zoe.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.action == "Invitation envoyée")
+    );
+    let stored = crate::entities::invitation::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.officer_id, i.status))
+        .collect::<std::collections::HashMap<_, _>>();
+    assert_eq!(stored[&anne.id], InvitationStatus::Acceptee);
+    assert_eq!(stored[&zoe.id], InvitationStatus::Acceptee);
+    assert_eq!(stored[&paul.id], InvitationStatus::Acceptee);
+}

@@ -1,0 +1,395 @@
+//! A session's lifecycle (product §2, §4): created as a draft, edited, published, cancelled,
+//! duplicated. Each change is journaled (§3.7) and notified (§5) in its own transaction; an
+//! edit that moves the dates keeps every participant free (§3.3), a raised capacity promotes
+//! the waitlist (§3.4), a cancellation keeps every place (§3.6).
+
+use super::input::{SessionInput, check};
+use crate::{
+    checks::Check,
+    dates,
+    enrolment::seats::promote_waitlist,
+    entities::{enrolment, session, user},
+    error::{AppError, AppResult},
+    format::euros,
+    journal::service::{Change, Record, Snapshot},
+    model::SessionStatus,
+    notification::{
+        events::{self, About},
+        service::deliver,
+    },
+    records::{
+        place::{LIVE, find_clash, live_officers},
+        session::{any_session, lock_session, training_title},
+    },
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    TransactionSession, TransactionTrait,
+};
+
+/// What an edit changed that officers must hear about (the notification issue hooks here).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionChange {
+    pub dates: bool,
+    pub place: bool,
+    /// Officers promoted because the capacity was raised.
+    pub promoted: Vec<i32>,
+}
+
+impl SessionChange {
+    pub fn message(&self) -> String {
+        let mut m = "Session enregistrée.".to_owned();
+        if self.dates || self.place {
+            m.push_str(" Le changement de date ou de lieu est consigné au journal.");
+        }
+        match self.promoted.len() {
+            0 => {}
+            1 => m.push_str(" Un officier de la liste d'attente a obtenu une place."),
+            n => m.push_str(&format!(
+                " {n} officiers de la liste d'attente ont obtenu une place."
+            )),
+        }
+        m
+    }
+}
+
+/// The session's values as the journal shows them.
+pub fn snapshot(s: &session::Model, title: &str) -> Snapshot {
+    vec![
+        ("Formation", title.to_owned()),
+        ("Dates", dates::span(s.starts_at, s.ends_at)),
+        ("Lieu", s.location.clone()),
+        (
+            "Lien de visioconférence",
+            s.visio_url.clone().unwrap_or_default(),
+        ),
+        ("Capacité", s.capacity.to_string()),
+        ("Minimum", s.min_participants.to_string()),
+        (
+            "Clôture des inscriptions",
+            dates::day_time(s.enrolment_deadline),
+        ),
+        (
+            "Désinscription sans frais jusqu'au",
+            dates::day_time(s.cancellation_deadline),
+        ),
+        (
+            "Coût réel",
+            s.actual_cost_cents.map(euros).unwrap_or_default(),
+        ),
+        ("Intervenant", s.trainer.clone()),
+        ("Statut", s.status.label().to_owned()),
+    ]
+}
+
+/// A new session, as a draft.
+pub async fn create<C>(
+    db: &C,
+    actor: i32,
+    input: &SessionInput,
+    now: DateTime<Utc>,
+) -> AppResult<i32>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let v = check(&txn, input, None, now).await?;
+    let s = session::ActiveModel {
+        training_id: Set(v.training.id),
+        starts_at: Set(v.starts_at),
+        ends_at: Set(v.ends_at),
+        location: Set(v.location),
+        visio_url: Set(v.visio_url),
+        capacity: Set(v.capacity),
+        min_participants: Set(v.min_participants),
+        enrolment_deadline: Set(v.enrolment_deadline),
+        cancellation_deadline: Set(v.cancellation_deadline),
+        actual_cost_cents: Set(v.cost_cents),
+        trainer: Set(v.trainer),
+        status: Set(SessionStatus::Brouillon),
+        seats_taken: Set(0),
+        waitlist_seq: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    Change::new(actor, "Session créée", Record::Session, s.id)
+        .after(&snapshot(&s, &v.training.title))
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(s.id)
+}
+
+/// Edits a session that is neither cancelled nor finished. A capacity raised hands the new
+/// seats to the waitlist (§3.4); new dates must not make a participant's places overlap (§3.3).
+pub async fn update<C>(
+    db: &C,
+    actor: i32,
+    id: i32,
+    input: &SessionInput,
+    now: DateTime<Utc>,
+) -> AppResult<SessionChange>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let old = lock_session(&txn, id).await?;
+    editable(&old)?;
+    let v = check(&txn, input, Some(&old), now).await?;
+    let dates_changed = old.starts_at != v.starts_at || old.ends_at != v.ends_at;
+    if dates_changed {
+        check_participants_free(&txn, id, v.starts_at, v.ends_at).await?;
+    }
+    let old_title = training_title(&txn, old.training_id).await?;
+    let old_about = About::of(&txn, &old).await?;
+    let mut row: session::ActiveModel = old.clone().into();
+    row.training_id = Set(v.training.id);
+    row.starts_at = Set(v.starts_at);
+    row.ends_at = Set(v.ends_at);
+    row.location = Set(v.location);
+    row.visio_url = Set(v.visio_url);
+    row.capacity = Set(v.capacity);
+    row.min_participants = Set(v.min_participants);
+    row.enrolment_deadline = Set(v.enrolment_deadline);
+    row.cancellation_deadline = Set(v.cancellation_deadline);
+    row.actual_cost_cents = Set(v.cost_cents);
+    row.trainer = Set(v.trainer);
+    row.updated_at = Set(now);
+    let new = row.update(&txn).await?;
+    let promoted = if new.capacity > old.capacity {
+        promote_waitlist(&txn, id, now).await?
+    } else {
+        Vec::new()
+    };
+    let (before, after) = (
+        snapshot(&old, &old_title),
+        snapshot(&new, &v.training.title),
+    );
+    if before != after {
+        Change::new(actor, "Session modifiée", Record::Session, id)
+            .before(&before)
+            .after(&after)
+            .write(&txn, now)
+            .await?;
+    }
+    let change = SessionChange {
+        dates: dates_changed,
+        place: old.location != new.location || old.visio_url != new.visio_url,
+        promoted,
+    };
+    let about = About::of(&txn, &new).await?;
+    let mut notices = Vec::new();
+    if change.dates || change.place {
+        let told = live_officers(&txn, id).await?;
+        notices.extend(events::changed(&about, &old_about, &told));
+    }
+    notices.extend(events::promoted(&about, &change.promoted));
+    deliver(&txn, notices, now).await?;
+    txn.commit().await?;
+    Ok(change)
+}
+
+/// Draft → published; waiting officers (enrolled by staff beyond capacity) get the seats.
+pub async fn publish<C>(db: &C, actor: i32, id: i32, now: DateTime<Utc>) -> AppResult<()>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let s = lock_session(&txn, id).await?;
+    if s.status != SessionStatus::Brouillon {
+        return Err(AppError::refused(format!(
+            "Seul un brouillon peut être publié ; cette session est « {} ».",
+            s.status.label()
+        )));
+    }
+    if s.starts_at <= now {
+        return Err(AppError::refused(
+            "Cette session a déjà commencé : changez d'abord ses dates.",
+        ));
+    }
+    set_status(&txn, &s, SessionStatus::Publiee, now).await?;
+    let promoted = promote_waitlist(&txn, id, now).await?;
+    Change::new(actor, "Session publiée", Record::Session, id)
+        .write(&txn, now)
+        .await?;
+    // Those whose programme needs the training and who are free then; already placed officers
+    // (staff enrolled them into the draft) hear of their own place.
+    let (needs, _) = crate::invitation::service::candidates(&txn, &s, now).await?;
+    let interested: Vec<i32> = needs.iter().map(|n| n.officer.id).collect();
+    let about = About::of(&txn, &s).await?;
+    let mut notices = events::promoted(&about, &promoted);
+    notices.extend(events::new_session(&about, &interested));
+    deliver(&txn, notices, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// « Annuler la session »: the session and every place in it are kept (§3.6); returns the
+/// officers holding a live place, who must be told.
+pub async fn cancel<C>(db: &C, actor: i32, id: i32, now: DateTime<Utc>) -> AppResult<Vec<i32>>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let s = lock_session(&txn, id).await?;
+    match s.status {
+        SessionStatus::Annulee => return Err(AppError::refused("Cette session est déjà annulée.")),
+        SessionStatus::Terminee => {
+            return Err(AppError::refused(
+                "Une session terminée ne peut pas être annulée.",
+            ));
+        }
+        _ => {}
+    }
+    if s.ends_at <= now {
+        return Err(AppError::refused(
+            "Une session déjà passée ne peut pas être annulée.",
+        ));
+    }
+    set_status(&txn, &s, SessionStatus::Annulee, now).await?;
+    let affected = live_officers(&txn, id).await?;
+    Change::new(actor, "Session annulée", Record::Session, id)
+        .before(&vec![("Statut", s.status.label().to_owned())])
+        .after(&vec![
+            ("Statut", SessionStatus::Annulee.label().to_owned()),
+            ("Officiers concernés", affected.len().to_string()),
+        ])
+        .write(&txn, now)
+        .await?;
+    let about = About::of(&txn, &s).await?;
+    deliver(&txn, events::cancelled(&about, &affected), now).await?;
+    txn.commit().await?;
+    Ok(affected)
+}
+
+/// A copy of the session starting on another day at the same time, as a draft with no one
+/// enrolled; every date moves by the same number of days.
+pub async fn duplicate<C>(
+    db: &C,
+    actor: i32,
+    id: i32,
+    start_date: &str,
+    now: DateTime<Utc>,
+) -> AppResult<i32>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let txn = crate::db::begin_write(db).await?;
+    let s = any_session(&txn, id).await?;
+    let mut c = Check::new();
+    let day = c.date("start_date", start_date);
+    c.done()?;
+    let day = day.ok_or(AppError::NotFound)?;
+    let shift = Duration::days((day - dates::paris_date(s.starts_at)).num_days());
+    // Move by calendar days in Paris time, so that 9 h stays 9 h across a change of time.
+    let moved = |at: DateTime<Utc>| {
+        let local = dates::paris(at);
+        dates::from_paris(local.date_naive() + shift, local.time()).unwrap_or(at + shift)
+    };
+    let starts_at = moved(s.starts_at);
+    if starts_at <= now {
+        return Err(AppError::refused(
+            "Choisissez une date à venir pour la nouvelle session.",
+        ));
+    }
+    let title = training_title(&txn, s.training_id).await?;
+    let copy = session::ActiveModel {
+        training_id: Set(s.training_id),
+        starts_at: Set(starts_at),
+        ends_at: Set(moved(s.ends_at)),
+        location: Set(s.location.clone()),
+        visio_url: Set(s.visio_url.clone()),
+        capacity: Set(s.capacity),
+        min_participants: Set(s.min_participants),
+        enrolment_deadline: Set(Ord::min(
+            Ord::max(moved(s.enrolment_deadline), now),
+            starts_at,
+        )),
+        cancellation_deadline: Set(Ord::min(
+            Ord::max(moved(s.cancellation_deadline), now),
+            starts_at,
+        )),
+        actual_cost_cents: Set(s.actual_cost_cents),
+        trainer: Set(s.trainer.clone()),
+        status: Set(SessionStatus::Brouillon),
+        seats_taken: Set(0),
+        waitlist_seq: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut after = snapshot(&copy, &title);
+    after.push(("Copie de la session du", dates::day(s.starts_at)));
+    Change::new(
+        actor,
+        "Session créée par duplication",
+        Record::Session,
+        copy.id,
+    )
+    .after(&after)
+    .write(&txn, now)
+    .await?;
+    txn.commit().await?;
+    Ok(copy.id)
+}
+
+pub(super) fn editable(s: &session::Model) -> AppResult<()> {
+    match s.status {
+        SessionStatus::Annulee => Err(AppError::refused(
+            "Une session annulée ne peut plus être modifiée.",
+        )),
+        SessionStatus::Terminee => Err(AppError::refused(
+            "Une session terminée ne peut plus être modifiée.",
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn set_status<C: ConnectionTrait>(
+    txn: &C,
+    s: &session::Model,
+    status: SessionStatus,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut row: session::ActiveModel = s.clone().into();
+    row.status = Set(status);
+    row.updated_at = Set(now);
+    row.update(txn).await?;
+    Ok(())
+}
+
+/// §3.3 when staff move a session: every officer holding a place in it must be free at the new
+/// time. The refusal names each officer and the session in the way.
+async fn check_participants_free<C: ConnectionTrait>(
+    txn: &C,
+    id: i32,
+    starts: DateTime<Utc>,
+    ends: DateTime<Utc>,
+) -> AppResult<()> {
+    let people = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(id))
+        .filter(enrolment::Column::Status.is_in(LIVE))
+        .find_also_related(user::Entity)
+        .all(txn)
+        .await?;
+    let mut clashes = Vec::new();
+    for (e, officer) in people {
+        if let Some(clash) = find_clash(txn, e.officer_id, id, starts, ends).await? {
+            let name = officer.map(|o| o.display_name).unwrap_or_default();
+            clashes.push(format!("{name} (« {} », {})", clash.title, clash.dates));
+        }
+    }
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Refused(format!(
+        "Ces nouvelles dates chevauchent une autre session de participants : {}. Rien n'a été modifié.",
+        clashes.join(" ; ")
+    )))
+}

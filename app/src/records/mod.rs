@@ -1,0 +1,13 @@
+//! Records: the lookups and locks that several rules share, so that each is written once and
+//! every rule module sits above them (never beside or below another rule to borrow a query).
+//!
+//! Lock order, to stay free of deadlocks on PostgreSQL (SQLite's `BEGIN IMMEDIATE` write lock
+//! serialises writers anyway): officer rows (by id, [`officer::lock_officer`]) → enrolment rows
+//! → the session row ([`session::lock_session`], or the conditional update that takes a seat) →
+//! the promoted officers' enrolment rows. A transaction takes only the locks it needs, in this
+//! order.
+
+pub mod invitation;
+pub mod officer;
+pub mod place;
+pub mod session;

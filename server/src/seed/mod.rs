@@ -1,0 +1,126 @@
+//! Demo data set (product §7): French, realistic, idempotent.
+//!
+//! The whole data set is first planned in memory — deterministic apart from being placed around
+//! "now" — by code that keeps the enrolment invariants by construction (seat counts, waitlist
+//! ranks, no overlapping places). It is then written in one transaction with a handful of
+//! multi-row inserts, so seeding takes a fraction of a second even in a debug build; the
+//! password is hashed once for every demo account.
+
+mod calendar;
+mod data;
+mod planner;
+mod rng;
+#[cfg(test)]
+mod tests;
+mod writer;
+
+use app::accounts::find_by_email;
+use app::db::begin_write;
+use app::entities::{enrolment, session, training, user};
+use app::error::AppError;
+use app::model::Role;
+use chrono::{DateTime, Utc};
+use planner::{Plan, Planner};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use writer::write_plan;
+
+/// Password of every demo account, printed at start so that anyone can try each role.
+pub const DEMO_PASSWORD: &str = "Cassiopee2026!";
+
+const ADMIN_EMAIL: &str = "admin@mirvog.demo";
+const DEMO_OFFICER_EMAIL: &str = "officier@mirvog.demo";
+const EMAIL_DOMAIN: &str = "mirvog.demo";
+
+/// The accounts the demo logins refer to; the officer is user index `DEMO_OFFICER`.
+const FIXED_ACCOUNTS: [(&str, &str, Role); 4] = [
+    (ADMIN_EMAIL, "Claire Moreau", Role::Admin),
+    ("gestion@mirvog.demo", "Julien Bernard", Role::Staff),
+    ("sophie.laurent@mirvog.demo", "Sophie Laurent", Role::Staff),
+    (DEMO_OFFICER_EMAIL, "Général Antoine Dubois", Role::Officer),
+];
+const DEMO_OFFICER: usize = 3;
+/// Officers generated besides the demo officer.
+const OTHER_OFFICERS: usize = 120;
+
+/// What `seed_demo` did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedReport {
+    /// False when the demo data set was already there (nothing was written).
+    pub created: bool,
+    pub officers: usize,
+    pub trainings: usize,
+    pub sessions: usize,
+    pub enrolments: usize,
+}
+
+/// Prints the demo logins of each role, in French, for `serve` and `seed --demo`.
+pub fn print_demo_logins() {
+    println!("Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})");
+    for (email, name, role) in FIXED_ACCOUNTS {
+        println!("  {:<17}{email:<30}{name}", format!("{} :", role.label()));
+    }
+    println!(
+        "  … et {OTHER_OFFICERS} autres officiers (prenom.nom@{EMAIL_DOMAIN}, même mot de passe)."
+    );
+}
+
+/// Creates the demo data set unless the demo administrator already exists.
+pub async fn seed_demo(db: &DatabaseConnection) -> Result<SeedReport, AppError> {
+    if find_by_email(db, ADMIN_EMAIL).await?.is_some() {
+        return existing_report(db).await;
+    }
+    let hash = app::password::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    seed_at(db, Utc::now(), &hash).await
+}
+
+/// The seed as if run at `now`, every account with this password hash.
+async fn seed_at(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    hash: &str,
+) -> Result<SeedReport, AppError> {
+    let plan = Planner::new(now).build();
+    let txn = begin_write(db).await?;
+    // Checked again under the write lock, so that two seeds started together insert once.
+    if find_by_email(&txn, ADMIN_EMAIL).await?.is_some() {
+        txn.rollback().await?;
+        return existing_report(db).await;
+    }
+    refuse_partial_demo(&txn, &plan).await?;
+    let report = write_plan(&txn, &plan, hash).await?;
+    txn.commit().await?;
+    tracing::info!(?report, "demo data set created");
+    Ok(report)
+}
+
+async fn existing_report(db: &DatabaseConnection) -> Result<SeedReport, AppError> {
+    let officers = user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Officer))
+        .count(db);
+    Ok(SeedReport {
+        created: false,
+        officers: officers.await? as usize,
+        trainings: training::Entity::find().count(db).await? as usize,
+        sessions: session::Entity::find().count(db).await? as usize,
+        enrolments: enrolment::Entity::find().count(db).await? as usize,
+    })
+}
+
+/// Some demo address taken by a real account (the administrator was not): say so rather than
+/// fail on the unique index.
+async fn refuse_partial_demo(txn: &DatabaseTransaction, plan: &Plan) -> Result<(), AppError> {
+    let emails = plan.users.iter().map(|u| u.email.clone());
+    let taken = user::Entity::find()
+        .filter(user::Column::Email.is_in(emails))
+        .all(txn)
+        .await?;
+    match taken.first() {
+        None => Ok(()),
+        Some(u) => Err(AppError::refused(format!(
+            "Impossible de créer les données de démonstration : l'adresse {} est déjà utilisée.",
+            u.email
+        ))),
+    }
+}

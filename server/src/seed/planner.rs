@@ -1,0 +1,280 @@
+//! The plan: rows in memory, referring to each other by index, and the `Planner` that builds
+//! it. The people and their programmes are planned here; the sessions and everyone's places
+//! in `places`.
+
+mod places;
+
+use super::calendar::{paris, slug};
+use super::data::{
+    CAREER_GOALS, FEMALE_FIRST_NAMES, Kind, LAST_NAMES, MALE_FIRST_NAMES, SERVICES, Service,
+    TRAININGS,
+};
+use super::rng::Rng;
+use super::{DEMO_OFFICER, EMAIL_DOMAIN, FIXED_ACCOUNTS, OTHER_OFFICERS};
+use app::model::{EnrolmentStatus, Priority, Role};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
+use chrono_tz::Europe::Paris;
+use std::collections::HashSet;
+
+pub(super) struct UserPlan {
+    pub(super) email: String,
+    pub(super) display_name: String,
+    pub(super) role: Role,
+    pub(super) profile: Option<ProfilePlan>,
+}
+
+pub(super) struct ProfilePlan {
+    pub(super) grade: &'static str,
+    pub(super) armee: &'static str,
+    pub(super) phone: String,
+    pub(super) departure: NaiveDate,
+}
+
+pub(super) struct SessionPlan {
+    pub(super) training: usize,
+    pub(super) kind: Kind,
+    pub(super) starts_at: DateTime<Utc>,
+    pub(super) ends_at: DateTime<Utc>,
+    pub(super) enrolment_deadline: DateTime<Utc>,
+    pub(super) cancellation_deadline: DateTime<Utc>,
+    pub(super) capacity: i32,
+    pub(super) location: &'static str,
+    pub(super) visio_url: Option<String>,
+    pub(super) trainer: &'static str,
+    pub(super) created_at: DateTime<Utc>,
+}
+
+pub(super) struct EnrolPlan {
+    pub(super) session: usize,
+    pub(super) officer: usize,
+    pub(super) status: EnrolmentStatus,
+    pub(super) waitlist_rank: Option<i64>,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) updated_at: DateTime<Utc>,
+    pub(super) confirmed_at: Option<DateTime<Utc>>,
+    pub(super) cancelled_at: Option<DateTime<Utc>>,
+}
+
+pub(super) struct FeedbackPlan {
+    pub(super) session: usize,
+    pub(super) officer: usize,
+    pub(super) overall: i16,
+    pub(super) usefulness: i16,
+    pub(super) comment: &'static str,
+    pub(super) created_at: DateTime<Utc>,
+}
+
+pub(super) struct ProgrammePlan {
+    pub(super) officer: usize,
+    pub(super) starts_on: NaiveDate,
+    pub(super) ends_on: NaiveDate,
+    pub(super) goal: &'static str,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) items: Vec<(usize, Priority)>,
+}
+
+pub(super) struct Plan {
+    pub(super) now: DateTime<Utc>,
+    pub(super) users: Vec<UserPlan>,
+    pub(super) sessions: Vec<SessionPlan>,
+    pub(super) enrolments: Vec<EnrolPlan>,
+    pub(super) feedback: Vec<FeedbackPlan>,
+    pub(super) programmes: Vec<ProgrammePlan>,
+}
+
+/// The demo officer's places, chosen before anyone else's.
+#[derive(Default)]
+struct DemoPlaces {
+    attended: Vec<usize>,
+    confirmed: Vec<usize>,
+    waitlisted: Option<usize>,
+}
+
+pub(super) struct Planner {
+    rng: Rng,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    plan: Plan,
+    demo: DemoPlaces,
+    /// Per user: the time slots of every session they have a row in.
+    calendar: Vec<Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    /// Per user: trainings already attended or booked, never booked twice.
+    booked_trainings: Vec<HashSet<usize>>,
+    /// Per training: officers whose programme lists it, enrolled first.
+    wanted_by: Vec<Vec<usize>>,
+}
+
+impl Planner {
+    pub(super) fn new(now: DateTime<Utc>) -> Self {
+        // Whole seconds, so that every timestamp reads back from the database exactly as written.
+        let now = now.trunc_subsecs(0);
+        Planner {
+            rng: Rng(0x00C4_5510_2026_A11E),
+            now,
+            today: now.with_timezone(&Paris).date_naive(),
+            plan: Plan {
+                now,
+                users: Vec::new(),
+                sessions: Vec::new(),
+                enrolments: Vec::new(),
+                feedback: Vec::new(),
+                programmes: Vec::new(),
+            },
+            demo: DemoPlaces::default(),
+            calendar: Vec::new(),
+            booked_trainings: Vec::new(),
+            wanted_by: vec![Vec::new(); TRAININGS.len()],
+        }
+    }
+
+    pub(super) fn build(mut self) -> Plan {
+        self.plan_users();
+        self.plan_sessions();
+        self.plan_programmes();
+        self.choose_demo_places();
+        self.plan_demo_programme();
+        for s in 0..self.plan.sessions.len() {
+            self.fill_session(s);
+        }
+        self.plan
+    }
+
+    // --- people
+
+    fn plan_users(&mut self) {
+        let mut seen: HashSet<String> = HashSet::new();
+        for (email, name, role) in FIXED_ACCOUNTS {
+            seen.insert(email.to_owned());
+            let profile = (role == Role::Officer).then(|| ProfilePlan {
+                grade: "Général de corps d'armée",
+                armee: "Armée de Terre",
+                phone: "06 12 34 56 78".to_owned(),
+                departure: self.today + Duration::days(120),
+            });
+            self.push_user(email.to_owned(), name.to_owned(), role, profile);
+        }
+        while self.plan.users.len() < FIXED_ACCOUNTS.len() + OTHER_OFFICERS {
+            let first = if self.rng.percent(12) {
+                self.rng.pick(&FEMALE_FIRST_NAMES)
+            } else {
+                self.rng.pick(&MALE_FIRST_NAMES)
+            };
+            let last = self.rng.pick(&LAST_NAMES);
+            let email = format!("{}.{}@{EMAIL_DOMAIN}", slug(first), slug(last));
+            if seen.insert(email.clone()) {
+                self.push_officer(email, first, last);
+            }
+        }
+    }
+
+    fn push_officer(&mut self, email: String, first: &str, last: &str) {
+        let service = self.pick_service();
+        // Two generals in three hold the first star or two.
+        let grade = match self.rng.below(10) {
+            0..=5 => service.grades[0],
+            6..=8 => service.grades[1],
+            _ => service.grades[service.grades.len() - 1],
+        };
+        let profile = ProfilePlan {
+            grade,
+            armee: service.armee,
+            phone: format!(
+                "06 {:02} {:02} {:02} {:02}",
+                self.rng.below(100),
+                self.rng.below(100),
+                self.rng.below(100),
+                self.rng.below(100)
+            ),
+            departure: self.today + Duration::days(self.rng.range(-365, 365)),
+        };
+        let name = format!("{} {first} {last}", service.title);
+        self.push_user(email, name, Role::Officer, Some(profile));
+    }
+
+    fn pick_service(&mut self) -> &'static Service {
+        let total: u64 = SERVICES.iter().map(|s| s.weight).sum();
+        let mut roll = self.rng.next() % total;
+        for service in &SERVICES {
+            if roll < service.weight {
+                return service;
+            }
+            roll -= service.weight;
+        }
+        &SERVICES[0]
+    }
+
+    fn push_user(&mut self, email: String, name: String, role: Role, profile: Option<ProfilePlan>) {
+        self.plan.users.push(UserPlan {
+            email,
+            display_name: name,
+            role,
+            profile,
+        });
+        self.calendar.push(Vec::new());
+        self.booked_trainings.push(HashSet::new());
+    }
+
+    fn officers(&self) -> std::ops::Range<usize> {
+        (DEMO_OFFICER + 1)..(FIXED_ACCOUNTS.len() + OTHER_OFFICERS)
+    }
+
+    // --- programmes
+
+    fn plan_programmes(&mut self) {
+        let active = TRAININGS.len() - 1;
+        for officer in self.officers() {
+            if !self.rng.percent(80) {
+                continue;
+            }
+            let mut trainings: Vec<usize> = (0..active).collect();
+            self.rng.shuffle(&mut trainings);
+            trainings.truncate(self.rng.range(3, 6) as usize);
+            let items: Vec<(usize, Priority)> = trainings
+                .into_iter()
+                .enumerate()
+                .map(|(pos, t)| (t, self.priority_at(pos)))
+                .collect();
+            // Programmes under way: started within ten months, ending two months from now or later.
+            let starts_on = self.today - Duration::days(self.rng.range(0, 300));
+            let min_end = self.today + Duration::days(60);
+            let span = self
+                .rng
+                .range(183, 548)
+                .max((min_end - starts_on).num_days());
+            let ends_on = starts_on + Duration::days(span);
+            let goal = self.rng.pick(&CAREER_GOALS);
+            self.push_programme(officer, starts_on, ends_on, goal, items);
+        }
+    }
+
+    fn priority_at(&mut self, position: usize) -> Priority {
+        match position {
+            0 => Priority::Obligatoire,
+            1 if self.rng.percent(50) => Priority::Obligatoire,
+            _ if self.rng.percent(55) => Priority::Recommandee,
+            _ => Priority::Optionnelle,
+        }
+    }
+
+    fn push_programme(
+        &mut self,
+        officer: usize,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        goal: &'static str,
+        items: Vec<(usize, Priority)>,
+    ) {
+        for &(t, _) in &items {
+            self.wanted_by[t].push(officer);
+        }
+        let created_at = paris(starts_on - Duration::days(14), 10, 0).min(self.now);
+        self.plan.programmes.push(ProgrammePlan {
+            officer,
+            starts_on,
+            ends_on,
+            goal,
+            created_at,
+            items,
+        });
+    }
+}

@@ -1,0 +1,376 @@
+//! The demo data set checked on what the database holds: every invariant the application
+//! relies on, the shape the screens and end-to-end tests expect, idempotence, and PostgreSQL.
+
+use super::calendar::{easter, fit_week, is_day_off, overlap, slug};
+use super::data::{PAST_SESSIONS, TRAININGS, UPCOMING};
+use super::planner::{Plan, Planner};
+use super::*;
+use app::entities::{feedback, officer_profile, programme, programme_item};
+use app::model::{EnrolmentStatus, SessionStatus};
+use chrono::{Duration, NaiveDate};
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+/// A fresh PostgreSQL database, or `None` when no server answers (then the test says so; with
+/// `REQUIRE_POSTGRES=1` it fails instead).
+async fn postgres_db() -> Option<DatabaseConnection> {
+    let url = app::testing::postgres_url().await?;
+    Some(app::db::connect_and_migrate(&url).await.unwrap())
+}
+
+struct Data {
+    users: Vec<user::Model>,
+    sessions: Vec<session::Model>,
+    enrolments: Vec<enrolment::Model>,
+    feedback: Vec<feedback::Model>,
+    programmes: Vec<programme::Model>,
+    items: Vec<programme_item::Model>,
+    profiles: Vec<officer_profile::Model>,
+    trainings: Vec<training::Model>,
+}
+
+async fn load(db: &DatabaseConnection) -> Data {
+    Data {
+        users: user::Entity::find().all(db).await.unwrap(),
+        sessions: session::Entity::find().all(db).await.unwrap(),
+        enrolments: enrolment::Entity::find().all(db).await.unwrap(),
+        feedback: feedback::Entity::find().all(db).await.unwrap(),
+        programmes: programme::Entity::find().all(db).await.unwrap(),
+        items: programme_item::Entity::find().all(db).await.unwrap(),
+        profiles: officer_profile::Entity::find().all(db).await.unwrap(),
+        trainings: training::Entity::find().all(db).await.unwrap(),
+    }
+}
+
+fn counts_seat(status: EnrolmentStatus) -> bool {
+    use EnrolmentStatus::*;
+    matches!(status, Inscrit | Present | Absent | Excuse)
+}
+
+fn attended(status: EnrolmentStatus) -> bool {
+    use EnrolmentStatus::*;
+    matches!(status, Present | Absent | Excuse)
+}
+
+/// Every invariant the application relies on, checked on what the database holds.
+fn check_invariants(d: &Data, now: DateTime<Utc>) {
+    let sessions: HashMap<i32, &session::Model> = d.sessions.iter().map(|s| (s.id, s)).collect();
+    let mut pairs = HashSet::new();
+    for e in &d.enrolments {
+        assert!(
+            pairs.insert((e.session_id, e.officer_id)),
+            "duplicate row {e:?}"
+        );
+        let s = sessions[&e.session_id];
+        if e.status.is_live() {
+            assert!(
+                s.starts_at > now && s.status == SessionStatus::Publiee,
+                "live row on {s:?}"
+            );
+        }
+        assert_eq!(
+            e.confirmed_at.is_some(),
+            e.status != EnrolmentStatus::ListeAttente,
+            "{e:?}"
+        );
+        assert_eq!(
+            e.waitlist_rank.is_some(),
+            e.status == EnrolmentStatus::ListeAttente,
+            "{e:?}"
+        );
+        if attended(e.status) {
+            assert_eq!(s.status, SessionStatus::Terminee);
+        }
+        if let Some(c) = e.cancelled_at {
+            assert!(c > e.created_at && c <= now, "{e:?}");
+        }
+    }
+    for s in &d.sessions {
+        let rows: Vec<_> = d
+            .enrolments
+            .iter()
+            .filter(|e| e.session_id == s.id)
+            .collect();
+        let taken = rows.iter().filter(|e| counts_seat(e.status)).count() as i32;
+        assert_eq!(s.seats_taken, taken, "seats_taken of session {}", s.id);
+        assert!(s.seats_taken <= s.capacity);
+        let mut queue: Vec<_> = rows
+            .iter()
+            .filter(|e| e.status == EnrolmentStatus::ListeAttente)
+            .collect();
+        queue.sort_by_key(|e| e.created_at);
+        let ranks: Vec<i64> = queue.iter().filter_map(|e| e.waitlist_rank).collect();
+        assert_eq!(
+            ranks,
+            (1..=queue.len() as i64).collect::<Vec<_>>(),
+            "ranks of session {}",
+            s.id
+        );
+        assert_eq!(s.waitlist_seq, queue.len() as i64);
+        assert!(
+            queue.is_empty() || s.seats_taken == s.capacity,
+            "waitlist with free seats: {}",
+            s.id
+        );
+        assert!(
+            s.enrolment_deadline < s.cancellation_deadline && s.cancellation_deadline < s.starts_at
+        );
+        assert!(s.ends_at > s.starts_at);
+        let past = s.status == SessionStatus::Terminee;
+        assert_eq!(
+            past,
+            s.ends_at < now,
+            "session {} is past iff terminée",
+            s.id
+        );
+        assert_eq!(past, s.actual_cost_cents.is_some());
+    }
+    check_no_overlap(d, &sessions, |st| st.is_live());
+    check_no_overlap(d, &sessions, attended);
+    for f in &d.feedback {
+        assert!((1..=5).contains(&f.overall_rating) && (1..=5).contains(&f.usefulness_rating));
+        let row = d
+            .enrolments
+            .iter()
+            .find(|e| e.session_id == f.session_id && e.officer_id == f.officer_id);
+        assert_eq!(row.map(|e| e.status), Some(EnrolmentStatus::Present));
+    }
+    for p in &d.programmes {
+        let mut items: Vec<_> = d.items.iter().filter(|i| i.programme_id == p.id).collect();
+        items.sort_by_key(|i| i.position);
+        assert!(
+            (3..=6).contains(&items.len()),
+            "programme {} has {} items",
+            p.id,
+            items.len()
+        );
+        let positions: Vec<i32> = items.iter().map(|i| i.position).collect();
+        assert_eq!(positions, (0..items.len() as i32).collect::<Vec<_>>());
+        let distinct: HashSet<i32> = items.iter().map(|i| i.training_id).collect();
+        assert_eq!(distinct.len(), items.len());
+        let months = (p.ends_on - p.starts_on).num_days() / 30;
+        assert!(
+            (6..=18).contains(&months),
+            "programme {} lasts {months} months",
+            p.id
+        );
+    }
+}
+
+fn check_no_overlap(
+    d: &Data,
+    sessions: &HashMap<i32, &session::Model>,
+    keep: impl Fn(EnrolmentStatus) -> bool,
+) {
+    let mut by_officer: HashMap<i32, Vec<&session::Model>> = HashMap::new();
+    for e in d.enrolments.iter().filter(|e| keep(e.status)) {
+        by_officer
+            .entry(e.officer_id)
+            .or_default()
+            .push(sessions[&e.session_id]);
+    }
+    for (officer, list) in by_officer {
+        for (i, a) in list.iter().enumerate() {
+            for b in &list[i + 1..] {
+                let clash = overlap((a.starts_at, a.ends_at), (b.starts_at, b.ends_at));
+                assert!(
+                    !clash,
+                    "officer {officer}: sessions {} and {} overlap",
+                    a.id, b.id
+                );
+            }
+        }
+    }
+}
+
+/// What the screens and end-to-end tests expect to find.
+fn check_shape(d: &Data, now: DateTime<Utc>) {
+    let officers: Vec<_> = d.users.iter().filter(|u| u.role == Role::Officer).collect();
+    assert_eq!(officers.len(), 1 + OTHER_OFFICERS);
+    assert_eq!(d.profiles.len(), officers.len());
+    let share = d.programmes.len() * 100 / officers.len();
+    assert!(
+        (70..=90).contains(&share),
+        "{share} % of officers have a programme"
+    );
+    for u in &d.users {
+        assert_eq!(app::accounts::normalize_email(&u.email).unwrap(), u.email);
+    }
+    assert_eq!(d.trainings.len(), TRAININGS.len());
+    assert_eq!(d.sessions.len(), PAST_SESSIONS + UPCOMING.len());
+    let count = |st: SessionStatus| d.sessions.iter().filter(|s| s.status == st).count();
+    assert_eq!(count(SessionStatus::Brouillon), 3);
+    assert_eq!(count(SessionStatus::Annulee), 2);
+    let queue = |s: &session::Model| s.waitlist_seq;
+    let open: Vec<_> = d
+        .sessions
+        .iter()
+        .filter(|s| s.status == SessionStatus::Publiee && s.enrolment_deadline > now)
+        .collect();
+    let one_left = open
+        .iter()
+        .filter(|s| s.capacity - s.seats_taken == 1 && queue(s) == 0)
+        .filter(|s| s.starts_at > now + Duration::days(20))
+        .count();
+    assert!(one_left >= 4, "{one_left} sessions with one seat left");
+    let roomy = open
+        .iter()
+        .filter(|s| s.capacity - s.seats_taken >= 3)
+        .count();
+    assert!(roomy >= 6, "{roomy} sessions with 3 seats or more");
+    // Whatever the catalogue shows with free seats can be booked.
+    let closed_with_seats = d.sessions.iter().filter(|s| {
+        s.status == SessionStatus::Publiee
+            && s.starts_at > now
+            && s.seats_taken < s.capacity
+            && s.enrolment_deadline <= now
+    });
+    assert_eq!(closed_with_seats.count(), 0);
+    let full = d
+        .sessions
+        .iter()
+        .filter(|s| (2..=6).contains(&s.waitlist_seq))
+        .count();
+    assert!(full >= 4, "{full} full sessions with a waitlist");
+    assert!(
+        d.enrolments
+            .iter()
+            .any(|e| e.status == EnrolmentStatus::DesistementTardif)
+    );
+    assert!(d.feedback.len() > 100, "{} feedback rows", d.feedback.len());
+}
+
+fn check_demo_officer(d: &Data) {
+    let me = d
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_OFFICER_EMAIL)
+        .unwrap();
+    let mine: Vec<_> = d
+        .enrolments
+        .iter()
+        .filter(|e| e.officer_id == me.id)
+        .collect();
+    let with = |st: EnrolmentStatus| mine.iter().filter(|e| e.status == st).count();
+    assert_eq!(with(EnrolmentStatus::Inscrit), 3);
+    assert_eq!(with(EnrolmentStatus::ListeAttente), 1);
+    assert_eq!(with(EnrolmentStatus::Present), 3);
+    let waiting = mine
+        .iter()
+        .find(|e| e.status == EnrolmentStatus::ListeAttente)
+        .unwrap();
+    assert_eq!(waiting.waitlist_rank, Some(2));
+    assert_eq!(
+        d.feedback.iter().filter(|f| f.officer_id == me.id).count(),
+        2
+    );
+    let programme = d.programmes.iter().find(|p| p.officer_id == me.id).unwrap();
+    assert_eq!(
+        d.items
+            .iter()
+            .filter(|i| i.programme_id == programme.id)
+            .count(),
+        6
+    );
+}
+
+#[tokio::test]
+async fn seed_demo_keeps_every_invariant_and_is_idempotent() {
+    let db = app::testing::test_db().await;
+    let started = Instant::now();
+    let report = seed_demo(&db).await.unwrap();
+    eprintln!(
+        "seed_demo took {:?} (debug build, one argon2 hash included): {report:?}",
+        started.elapsed()
+    );
+    assert!(report.created);
+    let data = load(&db).await;
+    let now = Utc::now();
+    check_invariants(&data, now);
+    check_shape(&data, now);
+    check_demo_officer(&data);
+    assert_eq!(report.enrolments, data.enrolments.len());
+
+    let again = seed_demo(&db).await.unwrap();
+    assert!(!again.created);
+    assert_eq!(
+        SeedReport {
+            created: true,
+            ..again
+        },
+        report
+    );
+    let after = load(&db).await;
+    assert_eq!(after.users.len(), data.users.len());
+    assert_eq!(after.enrolments.len(), data.enrolments.len());
+    assert_eq!(after.feedback.len(), data.feedback.len());
+    assert_eq!(after.items.len(), data.items.len());
+
+    let admin = find_by_email(&db, ADMIN_EMAIL).await.unwrap().unwrap();
+    assert_eq!(admin.role, Role::Admin);
+    assert!(app::password::verify_password(DEMO_PASSWORD.into(), admin.password_hash).await);
+}
+
+/// The data set moves with the date it is seeded on: whatever the day (weekends, holidays,
+/// daylight saving changes), the invariants and the shape hold.
+#[tokio::test]
+async fn seed_holds_on_any_day_of_the_year() {
+    let start = Utc::now();
+    for step in 0..26 {
+        let now = start + Duration::days(step * 14 + step % 7) + Duration::hours(step * 5);
+        let db = app::testing::test_db().await;
+        seed_at(&db, now, "non-utilise").await.unwrap();
+        let data = load(&db).await;
+        check_invariants(&data, now);
+        check_shape(&data, now);
+        check_demo_officer(&data);
+    }
+}
+
+#[tokio::test]
+async fn seed_demo_on_postgres() {
+    let Some(db) = postgres_db().await else {
+        return;
+    };
+    let report = seed_demo(&db).await.unwrap();
+    let data = load(&db).await;
+    check_invariants(&data, Utc::now());
+    check_shape(&data, Utc::now());
+    assert!(!seed_demo(&db).await.unwrap().created);
+    assert_eq!(report.enrolments, data.enrolments.len());
+    db.close().await.unwrap();
+}
+
+#[test]
+fn plan_is_deterministic() {
+    let now = Utc::now();
+    let a = Planner::new(now).build();
+    let b = Planner::new(now).build();
+    let emails = |p: &Plan| p.users.iter().map(|u| u.email.clone()).collect::<Vec<_>>();
+    assert_eq!(emails(&a), emails(&b));
+    assert_eq!(a.enrolments.len(), b.enrolments.len());
+    assert_eq!(slug("Le Gall"), "le-gall");
+    assert_eq!(slug("Jean-Pierre Lefèvre"), "jean-pierre-lefevre");
+}
+
+#[test]
+fn sessions_avoid_days_off() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    assert_eq!(easter(2026), Some(day(2026, 4, 5)));
+    assert_eq!(easter(2027), Some(day(2027, 3, 28)));
+    assert!(is_day_off(day(2027, 3, 29))); // Easter Monday
+    assert!(is_day_off(day(2027, 5, 6))); // Ascension
+    assert!(is_day_off(day(2026, 7, 14)));
+    assert!(is_day_off(day(2026, 11, 28))); // Saturday
+    assert!(!is_day_off(day(2026, 11, 30)));
+    // A three-day session asked for on a Thursday moves to the next Monday–Wednesday.
+    assert_eq!(fit_week(day(2026, 12, 3), 3, true), day(2026, 12, 7));
+    assert_eq!(fit_week(day(2026, 12, 3), 3, false), day(2026, 12, 2));
+}
+
+#[test]
+fn seeding_can_run_on_any_tokio_worker() {
+    fn assert_send<T: Send>(_: &T) {}
+    let db = DatabaseConnection::default();
+    assert_send(&seed_demo(&db));
+}

@@ -1,0 +1,9 @@
+//! The real axum application, driven request by request: login, role checks (product §3.8),
+//! the enrolment actions through their server functions, and the HTTP hardening.
+
+mod access;
+mod auth;
+mod hardening;
+mod helpers;
+mod officer;
+mod staff;
