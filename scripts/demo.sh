@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# README command 1: installs what is missing, builds the release bundle and serves Cassiopée on
-# its embedded SQLite database with demo data (logins are printed at start).
+# README command 1: installs what is missing, builds the release bundle, loads the demo data
+# into the embedded SQLite database (logins are printed) and serves Cassiopée.
 #
 #   bash scripts/demo.sh        then open http://127.0.0.1:3000 (Ctrl-C stops it)
 #
@@ -8,7 +8,6 @@
 #   DATABASE_URL              [sqlite://data/cassiopee.sqlite?mode=rwc]  postgres://… for production
 #   LEPTOS_SITE_ADDR          [127.0.0.1:3000]
 #   CASSIOPEE_SECURE_COOKIES  [false]  true behind HTTPS
-#   CASSIOPEE_DEMO            [1]      seed demo data when a new SQLite database is created
 #   RUST_LOG                  [info]
 set -euo pipefail
 
@@ -25,6 +24,11 @@ export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export RUST_LOG="${RUST_LOG:-info}"
 # The default SQLite file lives in data/ (gitignored); SQLite creates the file, not the folder.
 mkdir -p "$ROOT/data"
+
+# The demo data is asked for here: `cassiopee serve` alone never creates an account, and
+# `seed --demo` refuses a database that holds real accounts (it does nothing when the demo is
+# already there).
+"$ROOT/target/release/cassiopee" seed --demo
 
 echo "[demo] serving on http://${LEPTOS_SITE_ADDR} (Ctrl-C to stop)"
 exec "$ROOT/target/release/cassiopee" serve

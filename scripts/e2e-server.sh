@@ -21,7 +21,6 @@ LOG="$DIR/server.log"
 
 export DATABASE_URL="sqlite://$DIR/e2e.sqlite?mode=rwc"
 export LEPTOS_SITE_ADDR="127.0.0.1:3100"
-export CASSIOPEE_DEMO=0
 export CASSIOPEE_SECURE_COOKIES=false
 export CASSIOPEE_MAIL_DIR="$DIR/courriels"
 export RUST_LOG="${RUST_LOG:-info}"

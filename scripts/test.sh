@@ -85,6 +85,7 @@ e2e() {
 }
 
 step "cargo fmt" cargo fmt --all -- --check
+step "typecheck (end2end)" bash -c 'cd "$0/end2end" && ./node_modules/.bin/tsc --noEmit' "$ROOT"
 step "clippy (app, ssr)" cargo clippy -p app --features ssr --all-targets -- -D warnings
 step "clippy (server, migration)" cargo clippy -p server -p migration --all-targets -- -D warnings
 step "clippy (frontend, wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -10,9 +10,9 @@ use sea_orm::{
 };
 
 /// Longest address the `users.email` column (and RFC 5321) accepts.
-const MAX_EMAIL_LEN: usize = 254;
+const MAX_EMAIL_LEN: usize = crate::model::max_len::EMAIL;
 /// Longest display name the `users.display_name` column accepts.
-const MAX_NAME_LEN: usize = 200;
+const MAX_NAME_LEN: usize = crate::model::max_len::DISPLAY_NAME;
 /// Argon2 accepts anything, but hashing megabytes on request would be a cheap denial of service.
 pub const MAX_PASSWORD_LEN: usize = 1024;
 
@@ -147,6 +147,15 @@ pub async fn find_by_email(
         .filter(user::Column::Email.eq(email))
         .one(db)
         .await?)
+}
+
+/// Ends every web session of a user (a password reset, a deactivation): they log in again.
+pub async fn end_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<u64> {
+    let res = crate::entities::web_session::Entity::delete_many()
+        .filter(crate::entities::web_session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 fn duplicate(email: &str) -> AppError {
@@ -310,7 +319,9 @@ mod tests {
         assert_eq!(user.role, Role::Staff);
         assert!(user.password_hash.starts_with("$argon2id$"));
         assert!(
-            crate::password::verify_password("assez long mot".into(), user.password_hash).await
+            crate::password::verify_password("assez long mot".into(), user.password_hash)
+                .await
+                .unwrap()
         );
     }
 }

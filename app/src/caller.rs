@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use sea_orm::{DatabaseConnection, EntityTrait};
 use tower_sessions::Session;
 
-/// Key of the user id in the web session.
-const USER_ID: &str = "user_id";
+/// Key of the user id in the web session (the session store keeps it in a column too).
+pub const USER_ID: &str = "user_id";
 
 /// The user a request comes from, resolved once per request by the server's middleware (from
 /// the session cookie) and stored in the request's extensions.
@@ -90,10 +90,12 @@ pub fn session_error(e: tower_sessions::session::Error) -> AppError {
     AppError::Internal
 }
 
-/// Links the web session to the user who just proved who they are, under a new session id (no
-/// session fixation).
+/// Links the web session to the user who just proved who they are: a new session id (no
+/// session fixation) and nothing of the previous visitor's session data (a message, a pending
+/// CSV import).
 pub async fn start_session(user: &user::Model) -> AppResult<()> {
     let session = session()?;
+    session.clear().await;
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(USER_ID, user.id)

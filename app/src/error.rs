@@ -23,6 +23,8 @@ pub enum AppError {
     /// A form had bad fields: a French message per field, and what was typed so that the form
     /// can be shown again as it was (also after a round trip without script).
     Invalid(FormErrors),
+    /// Too many requests at once (password checks): try again in a moment (HTTP 429).
+    TooBusy,
     /// Anything else; details are in the server log.
     Internal,
 }
@@ -39,6 +41,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Refused(_) | AppError::Invalid(_) => 422,
+            AppError::TooBusy => 429,
             AppError::Internal => 500,
         }
     }
@@ -55,6 +58,7 @@ impl fmt::Display for AppError {
                 [(_, only)] => write!(f, "Le formulaire contient une erreur : {only}"),
                 _ => f.write_str("Le formulaire contient des erreurs : corrigez les champs signalés."),
             },
+            AppError::TooBusy => f.write_str("Trop de tentatives, réessayez dans un instant."),
             AppError::Internal => f.write_str(
                 "Une erreur technique est survenue. Réessayez dans un instant ; si elle persiste, contactez la MiRVOG.",
             ),

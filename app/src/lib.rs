@@ -26,6 +26,8 @@ pub mod format;
 pub mod checks;
 #[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
 pub mod testing;
+#[cfg(all(test, feature = "ssr"))]
+mod schema_tests;
 
 // The request: who is calling (role checks, the web session) and how a form post ends (the
 // one-time message and the redirect).

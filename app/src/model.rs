@@ -448,3 +448,50 @@ impl Direction {
         }
     }
 }
+
+/// The longest text each column holds, in characters: the form checks read these, and
+/// `schema_tests` compares them with the migrated schema on SQLite and PostgreSQL.
+pub mod max_len {
+    /// `users.email` (and RFC 5321).
+    pub const EMAIL: usize = 254;
+    /// `users.display_name`.
+    pub const DISPLAY_NAME: usize = 200;
+    /// `officer_profiles.grade`.
+    pub const GRADE: usize = 80;
+    /// `officer_profiles.armee`.
+    pub const ARMEE: usize = 80;
+    /// `officer_profiles.phone`.
+    pub const PHONE: usize = 40;
+    /// `trainings.title`.
+    pub const TRAINING_TITLE: usize = 200;
+    /// `trainings.theme`.
+    pub const THEME: usize = 80;
+    /// `trainings.provider`.
+    pub const PROVIDER: usize = 200;
+    /// `sessions.location`.
+    pub const LOCATION: usize = 300;
+    /// `sessions.visio_url`.
+    pub const VISIO_URL: usize = 500;
+    /// `sessions.trainer`.
+    pub const TRAINER: usize = 200;
+
+    /// Text columns have no limit of their own: these keep a form from storing a book.
+    pub const DESCRIPTION: usize = 5000;
+    pub const COMMENT: usize = 2000;
+    pub const CAREER_GOAL: usize = 2000;
+
+    /// (table, column, limit) of every bounded column a form writes.
+    pub const COLUMNS: [(&str, &str, usize); 11] = [
+        ("users", "email", EMAIL),
+        ("users", "display_name", DISPLAY_NAME),
+        ("officer_profiles", "grade", GRADE),
+        ("officer_profiles", "armee", ARMEE),
+        ("officer_profiles", "phone", PHONE),
+        ("trainings", "title", TRAINING_TITLE),
+        ("trainings", "theme", THEME),
+        ("trainings", "provider", PROVIDER),
+        ("sessions", "location", LOCATION),
+        ("sessions", "visio_url", VISIO_URL),
+        ("sessions", "trainer", TRAINER),
+    ];
+}

@@ -1,5 +1,7 @@
-//! Password hashing with argon2id. Hashing is deliberately slow, so it runs on the blocking
-//! thread pool, never on the async runtime's workers.
+//! Password hashing with argon2id. Hashing is deliberately slow (and takes 19 MiB while it
+//! runs), so it runs on the blocking thread pool, never on the async runtime's workers, and
+//! through a [`PasswordGate`]: one check per core at a time and a short queue, so that a flood
+//! of logins is refused (« Trop de tentatives ») instead of exhausting the memory.
 
 use crate::error::{AppError, AppResult};
 use argon2::{
@@ -9,27 +11,86 @@ use argon2::{
         rand_core::{OsRng, RngCore},
     },
 };
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 
 /// Shortest password accepted for a new account.
 pub const MIN_PASSWORD_LEN: usize = 10;
 
+/// Bounds the password work of the process: at most `running` hashes at a time (one per core)
+/// and `waiting` more queued; a check beyond that is refused at once with
+/// [`AppError::TooBusy`]. A check keeps its place until its hash is done, even when the request
+/// that asked for it has given up.
+#[derive(Clone, Debug)]
+pub struct PasswordGate {
+    running: Arc<Semaphore>,
+    admitted: Arc<Semaphore>,
+}
+
+impl PasswordGate {
+    pub fn new(running: usize, waiting: usize) -> Self {
+        PasswordGate {
+            running: Arc::new(Semaphore::new(running.max(1))),
+            admitted: Arc::new(Semaphore::new(running.max(1) + waiting)),
+        }
+    }
+
+    /// One check per core, and eight per core waiting.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        PasswordGate::new(cores, 8 * cores)
+    }
+
+    /// The gate of the server (provided as context), or the process's own outside a request.
+    pub fn current() -> Self {
+        static PROCESS: LazyLock<PasswordGate> = LazyLock::new(PasswordGate::for_this_machine);
+        leptos::prelude::use_context::<PasswordGate>().unwrap_or_else(|| PROCESS.clone())
+    }
+
+    /// Runs `work` on the blocking pool when a core is free, or refuses at once if too many
+    /// checks are already waiting.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| AppError::TooBusy)?;
+        let slot = self
+            .running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop((slot, admitted));
+            out
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password task failed");
+            AppError::Internal
+        })
+    }
+}
+
 /// Hashes a password with argon2id and a random salt (PHC string format).
 pub async fn hash_password(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "hashing task failed");
-        AppError::Internal
-    })?
-    .map_err(|e| {
-        tracing::error!(error = %e, "argon2 hashing failed");
-        AppError::Internal
-    })
+    PasswordGate::current()
+        .run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+        })
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "argon2 hashing failed");
+            AppError::Internal
+        })
 }
 
 /// A secret for a link (an invitation, a calendar feed): 128 random bits from the system's
@@ -40,20 +101,30 @@ pub fn secret_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks a password against a stored hash; a malformed hash never matches.
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+/// Checks a password against a stored hash. A stored value that is not a hash (an account
+/// without a password yet) never matches, after the same work as a real check: the time of a
+/// refusal tells nothing about the account.
+pub async fn verify_password(password: String, hash: String) -> AppResult<bool> {
+    PasswordGate::current()
+        .run(move || {
+            let (parsed, usable) = match PasswordHash::new(&hash) {
+                Ok(parsed) => (parsed, true),
+                Err(_) => match PasswordHash::new(DUMMY_HASH) {
+                    Ok(dummy) => (dummy, false),
+                    Err(_) => return false,
+                },
+            };
+            let matches = Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
+            usable && matches
+        })
+        .await
 }
+
+/// What an account without a password yet stores in place of a hash (officers imported or
+/// created by staff, until a password is set): it is not a hash, so it matches nothing.
+pub const NO_PASSWORD: &str = "!aucun-mot-de-passe";
 
 /// A hash that matches no password, verified when the email is unknown so that a login attempt
 /// takes the same time whether the account exists or not.
@@ -63,14 +134,94 @@ pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2F
 mod tests {
     use super::*;
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_gate_runs_one_check_per_slot_and_refuses_beyond_its_queue() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let gate = PasswordGate::new(1, 1);
+        let (busy, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let work = |busy: Arc<AtomicUsize>, most: Arc<AtomicUsize>| {
+            move || {
+                let now = busy.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                busy.fetch_sub(1, Ordering::SeqCst);
+            }
+        };
+        let first = tokio::spawn({
+            let (g, w) = (gate.clone(), work(busy.clone(), most.clone()));
+            async move { g.run(w).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let second = tokio::spawn({
+            let (g, w) = (gate.clone(), work(busy.clone(), most.clone()));
+            async move { g.run(w).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // One running, one waiting: the third is refused at once, in French.
+        let third = gate
+            .run(work(busy.clone(), most.clone()))
+            .await
+            .unwrap_err();
+        assert_eq!(third, AppError::TooBusy);
+        assert_eq!(third.status(), 429);
+        assert_eq!(
+            third.to_string(),
+            "Trop de tentatives, réessayez dans un instant."
+        );
+        first.await.unwrap().unwrap();
+        second.await.unwrap().unwrap();
+        assert_eq!(most.load(Ordering::SeqCst), 1, "never two at once");
+        // Once done, the gate takes checks again.
+        gate.run(|| ()).await.unwrap();
+    }
+
+    /// The shortest of three timings of a verification, in microseconds.
+    async fn fastest_verification(hash: &str) -> u128 {
+        let mut best = u128::MAX;
+        for _ in 0..3 {
+            let started = std::time::Instant::now();
+            assert!(
+                !verify_password("essai".into(), hash.to_owned())
+                    .await
+                    .unwrap()
+            );
+            best = best.min(started.elapsed().as_micros());
+        }
+        best
+    }
+
+    #[tokio::test]
+    async fn an_account_without_password_takes_as_long_to_refuse() {
+        // A refusal must not tell that the account has no password yet: without a hash to
+        // check, the dummy one is checked, at the same cost (argon2 takes milliseconds; a
+        // skipped check, microseconds). Measured against a real hash in the same run.
+        let real = hash_password("un mot de passe solide".into())
+            .await
+            .unwrap();
+        let with_hash = fastest_verification(&real).await;
+        let without = fastest_verification(NO_PASSWORD).await;
+        assert!(
+            without * 3 >= with_hash,
+            "no password: {without} µs, a real hash: {with_hash} µs"
+        );
+    }
+
     #[tokio::test]
     async fn hash_then_verify() {
         let hash = hash_password("un mot de passe solide".into())
             .await
             .unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("un mot de passe solide".into(), hash.clone()).await);
-        assert!(!verify_password("un autre".into(), hash).await);
-        assert!(!verify_password("x".into(), DUMMY_HASH.into()).await);
+        assert!(
+            verify_password("un mot de passe solide".into(), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("un autre".into(), hash).await.unwrap());
+        assert!(
+            !verify_password("x".into(), DUMMY_HASH.into())
+                .await
+                .unwrap()
+        );
     }
 }

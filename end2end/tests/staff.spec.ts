@@ -85,27 +85,52 @@ test("staff take attendance for a session that has taken place", async ({ page }
   await expect(page.getByRole("heading", { name: /Participants \(\d+\)/ })).toBeVisible();
   const firstRow = page.locator("form table tbody tr").first();
   const name = (await firstRow.locator("td").first().innerText()).trim();
-  // Whatever was recorded, this officer is now « Excusé »; everyone else stays as marked.
-  await firstRow.getByLabel("Excusé", { exact: true }).check();
+  // A mark that really changes: « Excusé », or « Absent » if it was already excused.
+  const excused = firstRow.getByLabel("Excusé", { exact: true });
+  const mark = (await excused.isChecked()) ? "Absent" : "Excusé";
+  await firstRow.getByLabel(mark, { exact: true }).check();
   await page.getByRole("button", { name: "Enregistrer la présence" }).click();
-  await expect(message(page)).toContainText("Présence enregistrée");
-  await expect(page.locator("form table tbody tr").filter({ hasText: name }).getByLabel("Excusé", { exact: true })).toBeChecked();
+  await expect(message(page)).toHaveText("Présence enregistrée : 1 changement.");
+  await expect(page.locator("form table tbody tr").filter({ hasText: name }).getByLabel(mark, { exact: true })).toBeChecked();
 });
 
-test("staff cancel a session after confirming; nothing is deleted", async ({ page }) => {
+test("staff cancel a session after confirming; nothing is deleted and the officer sees it", async ({ page, browser }) => {
+  const title = `Annulation (essai ${Date.now() % 100000})`;
   await staffLogin(page);
-  // The furthest published session: the officer flows pick the soonest ones.
-  await page.goto("/gestion/sessions?statut=publiee");
-  const row = page.locator("table tbody tr").last();
-  const title = (await row.locator("td a").innerText()).trim();
-  await row.locator("td a").click();
+  const sessionId = await plannedSession(page, title, 250);
+  await page.getByLabel("Rechercher des officiers (nom ou adresse)").fill("Essai 10");
+  await page.getByRole("button", { name: "Rechercher" }).click();
+  await page.getByLabel(/Général Essai 10\b/).check();
+  await page.getByRole("button", { name: "Inscrire les officiers sélectionnés" }).click();
+  await expect(message(page)).toHaveText("1 officier inscrit.");
+  await expect(page.getByRole("heading", { name: "Participants (1)" })).toBeVisible();
+
   await page.getByRole("link", { name: "Annuler la session" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Annuler la session");
+  await expect(page.getByText("1 officier(s) inscrit(s) ou en liste d'attente seront prévenus.", { exact: false })).toBeVisible();
   await page.getByRole("button", { name: "Annuler la session" }).click();
-  await expect(message(page)).toContainText("Session annulée");
+  await expect(message(page)).toHaveText("Session annulée : l'officier concerné en est informé.");
   await expect(page.getByText("Annulée", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
   await expect(page.getByRole("cell", { name: "Session annulée" })).toBeVisible();
+  // Nothing is deleted: the participant is still listed.
+  await expect(page.locator("#participants")).toHaveText("Participants (1)");
+  await expect(page.getByText("Général Essai 10", { exact: true }).first()).toBeVisible();
+
+  // The officer sees it cancelled in « Mes formations », with nothing left to do.
+  const phone = await newPhoneContext(browser, true);
+  try {
+    const o = await phone.newPage();
+    await officerLogin(o, officer(10), true);
+    const entry = await myUpcomingEntry(o, sessionId, true);
+    await expect(entry).toContainText(title);
+    await expect(entry).toContainText("Session annulée");
+    await entry.getByRole("link").click();
+    await expect(o.getByText("Cette session a été annulée.")).toBeVisible();
+    await expect(o.getByRole("button", { name: /Se désinscrire/ })).toHaveCount(0);
+  } finally {
+    await phone.close();
+  }
 });
 
 test("staff build an officer's programme; the officer enrols from « Mon programme »", async ({ page, browser }) => {

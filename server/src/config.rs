@@ -10,8 +10,6 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// Send the session cookie with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
-    /// Load the demo data at start on an embedded SQLite database.
-    pub demo: bool,
     /// The address users reach the application at, for the links in emails.
     pub public_url: String,
     /// Where and how emails go.
@@ -140,7 +138,6 @@ impl Config {
             public_url,
             mail: MailSettings::from_env()?,
             secure_cookies: flag("CASSIOPEE_SECURE_COOKIES", false)?,
-            demo: flag("CASSIOPEE_DEMO", true)? && database_url.starts_with("sqlite:"),
             database_url,
             site_addr,
         })

@@ -118,20 +118,50 @@ pub async fn drain(
             .iter()
             .map(|row| async move { (row, send(config, row).await) })
             .collect();
+        // A mark that cannot be written (the database briefly away) is tried again, and never
+        // stops the marking of the other emails in flight: an email sent but left unmarked
+        // would be sent again once its claim goes stale.
+        let mut unmarked = None;
         while let Some((row, result)) = answers.next().await {
-            match result {
-                Ok(()) => {
-                    outbox::sent(db, row.id, &claim, Utc::now())
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    sent += 1;
-                }
+            let marked = match &result {
+                Ok(()) => mark(|| outbox::sent(db, row.id, &claim, Utc::now())).await,
                 Err(error) => {
                     tracing::warn!(id = row.id, %error, "courriel non envoyé, nouvel essai plus tard");
-                    outbox::failed(db, row, &claim, &error, Utc::now())
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    mark(|| outbox::failed(db, row, &claim, error, Utc::now())).await
                 }
+            };
+            match marked {
+                Ok(()) if result.is_ok() => sent += 1,
+                Ok(()) => {}
+                Err(e) => {
+                    tracing::error!(id = row.id, error = %e, "courriel : état non enregistré");
+                    unmarked = Some(e);
+                }
+            }
+        }
+        if let Some(e) = unmarked {
+            return Err(e);
+        }
+    }
+}
+
+/// Writes a mark of the outbox, trying again a few times (0.2 s, 0.4 s, 0.8 s…) when the
+/// database fails.
+async fn mark<F, Fut>(write: F) -> Result<(), String>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = app::error::AppResult<()>>,
+{
+    let mut wait = Duration::from_millis(200);
+    let mut tries = 0;
+    loop {
+        match write().await {
+            Ok(()) => return Ok(()),
+            Err(e) if tries >= 4 => return Err(e.to_string()),
+            Err(_) => {
+                tries += 1;
+                tokio::time::sleep(wait).await;
+                wait *= 2;
             }
         }
     }

@@ -98,9 +98,14 @@ async fn run(command: Command) -> Result<(), String> {
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), String> {
-    if config.demo {
-        seed::seed_demo(&db).await.map_err(|e| e.to_string())?;
-        seed::print_demo_logins();
+    // `serve` never seeds (`cassiopee seed --demo` does, when asked): it only warns while the
+    // demo accounts, whose password is published, can log in.
+    let demo = seed::demo_accounts(&db).await.map_err(|e| e.to_string())?;
+    if !demo.is_empty() {
+        tracing::warn!(
+            "Comptes de démonstration actifs, au mot de passe public : {}. Ne servez pas de vraies données avec eux (désactivez-les dans /admin/utilisateurs).",
+            demo.join(", ")
+        );
     }
     session_store::DbSessionStore::new(db.clone())
         .spawn_cleanup(std::time::Duration::from_secs(3600));
@@ -114,12 +119,16 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
         leptos_options,
         db,
         public_url,
+        password_gate: app::password::PasswordGate::for_this_machine(),
     };
     let app = web::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.site_addr)
         .await
         .map_err(|e| format!("impossible d'écouter sur {} : {e}", config.site_addr))?;
-    tracing::info!("Cassiopée écoute sur http://{}", config.site_addr);
+    let bound = listener
+        .local_addr()
+        .map_or(config.site_addr.to_string(), |a| a.to_string());
+    tracing::info!("Cassiopée écoute sur http://{bound}");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

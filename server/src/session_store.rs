@@ -16,6 +16,10 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
+/// No web session lives longer than this after its creation (a login creates a new one),
+/// however active it stays.
+pub const MAX_AGE: chrono::Duration = chrono::Duration::days(7);
+
 /// Ids are 128 random bits, so a collision is already astronomically unlikely; the bound only
 /// guarantees `create` cannot spin forever if the database misreports affected rows.
 const MAX_CREATE_ATTEMPTS: usize = 8;
@@ -30,10 +34,17 @@ impl DbSessionStore {
         Self { db }
     }
 
-    /// Deletes every record whose expiry has passed; returns how many were removed.
+    /// Deletes every record whose expiry has passed, or older than [`MAX_AGE`]; returns how
+    /// many were removed.
     pub async fn delete_expired(&self) -> Result<u64, DbErr> {
+        let now = Utc::now();
         let res = web_session::Entity::delete_many()
-            .filter(web_session::Column::ExpiresAt.lte(Utc::now()))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(web_session::Column::ExpiresAt.lte(now))
+                    .add(web_session::Column::CreatedAt.lte(now - MAX_AGE))
+                    .add(web_session::Column::CreatedAt.is_null()),
+            )
             .exec(&self.db)
             .await?;
         Ok(res.rows_affected)
@@ -69,13 +80,23 @@ fn to_chrono(t: OffsetDateTime) -> session_store::Result<DateTime<Utc>> {
     Ok(DateTime::from_timestamp_nanos(nanos))
 }
 
+/// The row of a record; `created_at` is set by the caller on creation only. The user id is
+/// kept in its own column, so that a password reset or a deactivation can end that user's
+/// sessions (`app::accounts::end_sessions`).
 fn to_active_model(record: &Record) -> session_store::Result<web_session::ActiveModel> {
     let data =
         serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(app::caller::USER_ID)
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|id| i32::try_from(id).ok());
     Ok(web_session::ActiveModel {
         id: Set(record.id.to_string()),
         data: Set(data),
         expires_at: Set(to_chrono(record.expiry_date)?),
+        user_id: Set(user_id),
+        ..Default::default()
     })
 }
 
@@ -85,7 +106,9 @@ impl SessionStore for DbSessionStore {
     /// as the trait contract asks. The insert itself is the check, so there is no race window.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         for _ in 0..MAX_CREATE_ATTEMPTS {
-            let res = web_session::Entity::insert(to_active_model(record)?)
+            let mut row = to_active_model(record)?;
+            row.created_at = Set(Some(Utc::now()));
+            let res = web_session::Entity::insert(row)
                 .on_conflict_do_nothing()
                 .exec_without_returning(&self.db)
                 .await
@@ -101,10 +124,18 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        web_session::Entity::insert(to_active_model(record)?)
+        // A record saved without having been created here (tower-sessions may) starts now; an
+        // existing one keeps its creation time.
+        let mut row = to_active_model(record)?;
+        row.created_at = Set(Some(Utc::now()));
+        web_session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(web_session::Column::Id)
-                    .update_columns([web_session::Column::Data, web_session::Column::ExpiresAt])
+                    .update_columns([
+                        web_session::Column::Data,
+                        web_session::Column::ExpiresAt,
+                        web_session::Column::UserId,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(&self.db)
@@ -114,9 +145,12 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, session_id: &Id) -> session_store::Result<Option<Record>> {
-        // Expired rows are filtered out here and left for `delete_expired` to sweep.
+        // Expired rows, and rows older than MAX_AGE, are filtered out here and left for
+        // `delete_expired` to sweep.
+        let now = Utc::now();
         let row = web_session::Entity::find_by_id(session_id.to_string())
-            .filter(web_session::Column::ExpiresAt.gt(Utc::now()))
+            .filter(web_session::Column::ExpiresAt.gt(now))
+            .filter(web_session::Column::CreatedAt.gt(now - MAX_AGE))
             .one(&self.db)
             .await
             .map_err(backend)?;
@@ -235,9 +269,61 @@ mod tests {
         }
         assert_eq!(store.delete_expired().await.unwrap(), 2);
         assert_eq!(count(&store).await, 1);
-        assert_eq!(store.load(&live.id).await.unwrap(), Some(live));
-        // The trait version, as used by tower-sessions' deletion task, also works.
+        assert_eq!(store.load(&live.id).await.unwrap(), Some(live.clone()));
+        // The trait version, as used by tower-sessions' deletion task, removes them too.
+        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        assert_eq!(count(&store).await, 2);
         ExpiredDeletion::delete_expired(&store).await.unwrap();
+        assert_eq!(count(&store).await, 1);
+        assert_eq!(store.load(&live.id).await.unwrap(), Some(live));
+    }
+
+    /// Sets a record's creation time, as if it had been created `ago`.
+    async fn created(store: &DbSessionStore, id: &Id, ago: chrono::Duration) {
+        use sea_orm::{ActiveModelTrait, IntoActiveModel};
+        let mut row = web_session::Entity::find_by_id(id.to_string())
+            .one(&store.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        row.created_at = Set(Some(Utc::now() - ago));
+        row.update(&store.db).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn no_session_lives_more_than_seven_days_however_active() {
+        let store = sqlite_store().await;
+        let mut old = record(TDuration::hours(12));
+        store.create(&mut old).await.unwrap();
+        let mut recent = record(TDuration::hours(12));
+        store.create(&mut recent).await.unwrap();
+        created(&store, &old.id, MAX_AGE + chrono::Duration::minutes(1)).await;
+        created(&store, &recent.id, MAX_AGE - chrono::Duration::hours(1)).await;
+        // Still active (its idle expiry renewed), yet too old.
+        old.expiry_date = OffsetDateTime::now_utc() + TDuration::hours(12);
+        store.save(&old).await.unwrap();
+        assert_eq!(store.load(&old.id).await.unwrap(), None);
+        assert_eq!(store.load(&recent.id).await.unwrap(), Some(recent.clone()));
+        assert_eq!(store.delete_expired().await.unwrap(), 1);
+        assert_eq!(count(&store).await, 1);
+    }
+
+    #[tokio::test]
+    async fn the_user_of_a_session_is_kept_so_that_their_sessions_can_end() {
+        let store = sqlite_store().await;
+        let mut mine = record(TDuration::hours(1)); // user 42
+        store.create(&mut mine).await.unwrap();
+        let mut other = record(TDuration::hours(1));
+        other.data.insert("user_id".into(), serde_json::json!(7));
+        store.create(&mut other).await.unwrap();
+        let mut anonymous = record(TDuration::hours(1));
+        anonymous.data.clear();
+        store.create(&mut anonymous).await.unwrap();
+        assert_eq!(app::accounts::end_sessions(&store.db, 42).await.unwrap(), 1);
+        assert_eq!(store.load(&mine.id).await.unwrap(), None);
+        assert!(store.load(&other.id).await.unwrap().is_some());
+        assert!(store.load(&anonymous.id).await.unwrap().is_some());
     }
 
     #[tokio::test]
@@ -260,9 +346,24 @@ mod tests {
     async fn spawn_cleanup_sweeps_periodically() {
         let store = sqlite_store().await;
         store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        let live = record(TDuration::hours(1));
+        store.save(&live).await.unwrap();
         let handle = store.clone().spawn_cleanup(Duration::from_millis(10));
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        assert_eq!(count(&store).await, 0);
+        // Waits for the sweep (at most 10 s), then checks it kept the live record.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while count(&store).await > 1 {
+            assert!(std::time::Instant::now() < deadline, "no sweep within 10 s");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        while count(&store).await > 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no second sweep within 10 s"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(store.load(&live.id).await.unwrap(), Some(live));
         handle.abort();
     }
 

@@ -8,6 +8,7 @@ use app::{
     caller::{Viewer, user_of_session},
     error::AppError,
     notification::PublicUrl,
+    password::PasswordGate,
 };
 use axum::{
     Router,
@@ -19,6 +20,10 @@ use axum::{
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 
 #[derive(Clone)]
@@ -27,6 +32,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The address users reach the application at, for links in emails and calendar files.
     pub public_url: PublicUrl,
+    /// Bounds the password checks of the process (logins, password changes).
+    pub password_gate: PasswordGate,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -42,6 +49,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
     let public_url = state.public_url.clone();
+    let password_gate = state.password_gate.clone();
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("cassiopee_session")
         .with_http_only(true)
@@ -56,6 +64,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(public_url.clone());
+                provide_context(password_gate.clone());
             },
             {
                 let options = state.leptos_options.clone();
@@ -70,6 +79,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             resolve_viewer,
         ))
         .layer(sessions)
+        .layer(middleware::from_fn(limit_bodies))
         .layer(middleware::from_fn(refuse_cross_origin))
         .layer(middleware::from_fn(harden_headers))
         .with_state(state)
@@ -222,6 +232,72 @@ async fn error_status(req: Request, next: Next) -> Response {
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The CSV upload of `/gestion/officiers/import`.
+const UPLOAD: &str = "/api/gestion/officiers/import/fichier";
+/// The largest request body: a form, or the CSV upload (its 2 MB file, the form around it, and
+/// room for the multipart reader to read ahead).
+const MAX_BODY: usize = 1024 * 1024;
+const MAX_UPLOAD_BODY: usize = 3 * 1024 * 1024;
+
+/// Bodies are read with a limit (a longer one is cut, a declared one refused at once), and the
+/// CSV upload must be a multipart form: its server function's decoder cannot read anything
+/// else, and is never given anything else.
+async fn limit_bodies(req: Request, next: Next) -> Response {
+    let upload = req.uri().path() == UPLOAD;
+    if upload && req.method() == Method::POST {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.starts_with("multipart/form-data") && v.contains("boundary=")
+            });
+        if !multipart {
+            return (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Envoyez le fichier CSV avec le formulaire d'envoi de fichier de la page « Importer (CSV) ».",
+            )
+                .into_response();
+        }
+    }
+    let limit = if upload { MAX_UPLOAD_BODY } else { MAX_BODY };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || {
+        let message = if upload {
+            "Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
+        } else {
+            "La requête est trop volumineuse."
+        };
+        (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
+    };
+    if declared.is_some_and(|n| n > limit) {
+        return too_large();
+    }
+    // A body longer than it said (or that said nothing) is cut at the limit; whatever the
+    // handler then answered, the answer is that it was too large.
+    let cut = Arc::new(AtomicBool::new(false));
+    let (parts, body) = req.into_parts();
+    let body = {
+        let cut = cut.clone();
+        http_body_util::BodyExt::map_err(http_body_util::Limited::new(body, limit), move |e| {
+            cut.store(true, Ordering::Relaxed);
+            e
+        })
+    };
+    let res = next
+        .run(Request::from_parts(parts, axum::body::Body::new(body)))
+        .await;
+    if cut.load(Ordering::Relaxed) {
+        return too_large();
+    }
+    res
 }
 
 /// Leptos server functions have no CSRF protection of their own: refuse state-changing

@@ -1,4 +1,5 @@
 use super::{StaffAccount, StaffAccounts};
+use crate::model::max_len;
 use crate::{
     accounts,
     checks::Check,
@@ -9,8 +10,8 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionSession, TransactionTrait,
 };
 
 /// The account form as typed.
@@ -57,8 +58,8 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let mut c = Check::new();
-    let name = c.text("display_name", &input.display_name, 200);
-    c.optional_text("email", &input.email, 254);
+    let name = c.text("display_name", &input.display_name, max_len::DISPLAY_NAME);
+    c.optional_text("email", &input.email, max_len::EMAIL);
     let email = match accounts::normalize_email(&input.email) {
         Ok(e) => e,
         Err(e) => {
@@ -116,11 +117,16 @@ async fn keep_an_admin<C: ConnectionTrait>(db: &C, leaving: &user::Model) -> App
     if leaving.role != Role::Admin || !leaving.active {
         return Ok(());
     }
+    // Every active administrator's row, locked in id order: two administrators changing each
+    // other at the same moment are serialised, and the second sees the first's change.
     let admins = user::Entity::find()
         .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::Active.eq(true))
-        .count(db)
-        .await?;
+        .order_by_asc(user::Column::Id)
+        .lock_exclusive()
+        .all(db)
+        .await?
+        .len();
     if admins <= 1 {
         return Err(AppError::refused(
             "Il doit rester au moins un administrateur actif.",
@@ -205,6 +211,9 @@ where
     let mut row: user::ActiveModel = u.into();
     row.active = Set(active);
     row.update(&txn).await?;
+    if !active {
+        crate::accounts::end_sessions(&txn, id).await?;
+    }
     let action = if active {
         "Compte réactivé"
     } else {
@@ -236,6 +245,7 @@ where
     let mut row: user::ActiveModel = u.into();
     row.password_hash = Set(hash);
     row.update(&txn).await?;
+    crate::accounts::end_sessions(&txn, id).await?;
     Change::new(actor, "Mot de passe réinitialisé", Record::Account, id)
         .after(&vec![("Compte", name)])
         .write(&txn, now)
@@ -313,5 +323,83 @@ mod tests {
                 .details
                 .contains(&"Rôle : Gestionnaire → Administrateur".to_owned())
         );
+    }
+
+    async fn active_admins<C: ConnectionTrait>(db: &C) -> Vec<i32> {
+        user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin))
+            .filter(user::Column::Active.eq(true))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn another_admin_cannot_demote_or_deactivate_the_last_active_one() {
+        let db = test_db().await;
+        let anne = user_with_role(&db, "Anne Admin", Role::Admin).await;
+        let bruno = user_with_role(&db, "Bruno Admin", Role::Admin).await;
+        let now = Utc::now();
+        set_active(&db, anne.id, bruno.id, false, now)
+            .await
+            .unwrap();
+        // Bruno, deactivated, still has the page open: his clicks must not leave no admin.
+        let last = AppError::refused("Il doit rester au moins un administrateur actif.");
+        assert_eq!(
+            set_active(&db, bruno.id, anne.id, false, now)
+                .await
+                .unwrap_err(),
+            last
+        );
+        assert_eq!(
+            set_role(&db, bruno.id, anne.id, "staff", now)
+                .await
+                .unwrap_err(),
+            last
+        );
+        assert_eq!(active_admins(&db).await, [anne.id]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_admins_deactivating_each_other_leave_one_on_postgres() {
+        let Some(db) = crate::testing::postgres().await else {
+            return;
+        };
+        for round in 0..25 {
+            let a = user_with_role(&db, &format!("Admin A{round}"), Role::Admin).await;
+            let b = user_with_role(&db, &format!("Admin B{round}"), Role::Admin).await;
+            // Only these two are active administrators in this round.
+            for other in active_admins(&db).await {
+                if other != a.id && other != b.id {
+                    let mut row: user::ActiveModel = user::Entity::find_by_id(other)
+                        .one(&db)
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .into();
+                    row.active = Set(false);
+                    row.update(&db).await.unwrap();
+                }
+            }
+            let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2));
+            let (ba, bb) = (barrier.clone(), barrier);
+            let (da, dbb) = (db.clone(), db.clone());
+            let now = Utc::now();
+            let (x, y) = tokio::join!(
+                async move {
+                    ba.wait().await;
+                    set_active(&da, a.id, b.id, false, now).await
+                },
+                async move {
+                    bb.wait().await;
+                    set_active(&dbb, b.id, a.id, false, now).await
+                }
+            );
+            assert!(x.is_ok() != y.is_ok(), "round {round}: {x:?} {y:?}");
+            assert_eq!(active_admins(&db).await.len(), 1, "round {round}");
+        }
     }
 }

@@ -36,7 +36,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 /// `next` or to the role's home page. Posted by a plain HTML form, so it works without wasm.
 #[server(prefix = "/api", endpoint = "connexion")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    let user = match service::check_credentials(&email, password).await {
+    let user = match service::check_credentials(&crate::db::db()?, &email, password).await {
         Ok(user) => user,
         Err(error) => {
             // A form post goes back to the form with the error *and* what was typed (the

@@ -7,25 +7,29 @@ use crate::{
     error::{AppError, AppResult},
     model::Role,
 };
+use sea_orm::ConnectionTrait;
 
 /// Verifies an email and password. Unknown emails still cost one hash verification, so timing
 /// does not reveal which accounts exist; the message is the same in both cases.
 #[tracing::instrument(skip_all)]
-pub async fn check_credentials(email: &str, password: String) -> AppResult<user::Model> {
-    let db = crate::db::db()?;
+pub async fn check_credentials<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    password: String,
+) -> AppResult<user::Model> {
     let email = email.trim().to_lowercase();
     if email.is_empty() || password.is_empty() {
         return Err(AppError::refused(
             "Saisissez votre adresse électronique et votre mot de passe.",
         ));
     }
-    if password.len() > crate::accounts::MAX_PASSWORD_LEN {
+    if password.chars().count() > crate::accounts::MAX_PASSWORD_LEN {
         // No account has such a password; hashing megabytes would be a cheap denial of service.
         return Err(AppError::refused(
             "Adresse électronique ou mot de passe incorrect.",
         ));
     }
-    let found = crate::accounts::find_by_email(&db, &email)
+    let found = crate::accounts::find_by_email(db, &email)
         .await?
         .filter(|u| u.active);
     let hash = found
@@ -33,7 +37,7 @@ pub async fn check_credentials(email: &str, password: String) -> AppResult<user:
         .map_or(crate::password::DUMMY_HASH.to_owned(), |u| {
             u.password_hash.clone()
         });
-    let ok = crate::password::verify_password(password, hash).await;
+    let ok = crate::password::verify_password(password, hash).await?;
     match found {
         Some(user) if ok => Ok(user),
         _ => {
@@ -62,18 +66,38 @@ pub fn login_retry_url(email: &str, next: Option<&str>, error: &AppError) -> Str
     }
 }
 
-/// Where a user goes after login: the page they asked for, if it is a local path they may
-/// open, else their role's home.
+/// Where a user goes after login: the page they asked for, if it is a page of this site they
+/// may open, else their role's home. `next` is joined to the public address with the `url`
+/// crate, as a browser would read it (tabs and newlines dropped, `\\` as `/`): anything that
+/// leaves the origin is refused, and the path kept is the parser's, encoded, so that nothing a
+/// Location header cannot carry gets through.
 pub fn landing_page(role: Role, next: Option<&str>) -> String {
-    let local = next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'));
+    let base = crate::notification::PublicUrl::current();
+    let local = next.and_then(|next| same_origin_path(base.as_str(), next));
     match local {
         Some(path)
-            if page_access(path, Some(role)) == PageAccess::Allowed && path != "/connexion" =>
+            if page_access(&path, Some(role)) == PageAccess::Allowed && path != "/connexion" =>
         {
-            path.to_owned()
+            path
         }
         _ => home(role).to_owned(),
     }
+}
+
+/// The path and query of `next` when it stays on `base`'s origin.
+fn same_origin_path(base: &str, next: &str) -> Option<String> {
+    let base = url::Url::parse(&format!("{base}/")).ok()?;
+    if !next.starts_with('/') || next.chars().any(char::is_control) {
+        return None;
+    }
+    let target = base.join(next).ok()?;
+    if target.origin() != base.origin() {
+        return None;
+    }
+    Some(match target.query() {
+        Some(q) => format!("{}?{q}", target.path()),
+        None => target.path().to_owned(),
+    })
 }
 
 pub fn home(role: Role) -> &'static str {
@@ -176,5 +200,58 @@ mod tests {
         );
         assert_eq!(landing_page(Role::Officer, Some("/gestion")), "/formations");
         assert_eq!(landing_page(Role::Staff, None), "/gestion");
+    }
+
+    #[tokio::test]
+    async fn a_long_accented_password_can_be_set_and_then_used() {
+        let db = crate::testing::test_db().await;
+        // 1,000 characters, 2,000 bytes: within the limit, which counts characters.
+        let password = "é".repeat(1000);
+        crate::accounts::create_user(
+            &db,
+            "long@exemple.fr",
+            "Mot Long",
+            Role::Officer,
+            password.clone(),
+        )
+        .await
+        .expect("accepted when set");
+        let user = check_credentials(&db, "long@exemple.fr", password)
+            .await
+            .expect("accepted at login too");
+        assert_eq!(user.email, "long@exemple.fr");
+    }
+
+    #[test]
+    fn landing_page_refuses_control_characters_and_other_origins() {
+        // Browsers drop tabs and newlines from a Location: « /\t/evil.example » would open
+        // evil.example, and a newline cannot go in a header at all.
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\\evil.example",
+            "//evil.example/formations",
+            "http://evil.example/formations",
+            "javascript:alert(1)",
+            "/formations\u{0}",
+        ] {
+            assert_eq!(
+                landing_page(Role::Officer, Some(next)),
+                "/formations",
+                "{next:?}"
+            );
+        }
+        // A local page keeps its query, encoded as a Location header carries it.
+        assert_eq!(
+            landing_page(Role::Officer, Some("/formations?theme=Droit des affaires")),
+            "/formations?theme=Droit%20des%20affaires"
+        );
+        assert_eq!(
+            landing_page(Role::Staff, Some("/gestion/sessions/12")),
+            "/gestion/sessions/12"
+        );
     }
 }

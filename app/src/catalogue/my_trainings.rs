@@ -17,9 +17,11 @@ pub async fn my_trainings<C: ConnectionTrait>(
     officer_id: i32,
     now: DateTime<Utc>,
 ) -> AppResult<MyTrainings> {
+    // Drafts do not exist for officers: a place staff gave in one shows once it is published.
     let rows = enrolment::Entity::find()
         .filter(enrolment::Column::OfficerId.eq(officer_id))
         .find_also_related(session::Entity)
+        .filter(session::Column::Status.ne(SessionStatus::Brouillon))
         .order_by_asc(session::Column::StartsAt)
         .all(db)
         .await?;

@@ -166,3 +166,77 @@ async fn invited_officers_accept_by_enrolling_even_after_the_deadline_or_decline
     assert_eq!(stored[&zoe.id], InvitationStatus::Acceptee);
     assert_eq!(stored[&paul.id], InvitationStatus::Acceptee);
 }
+
+#[tokio::test]
+async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
+    use crate::{
+        entities::{email_outbox, notification},
+        notification::{PublicUrl, calendar},
+        planning::lifecycle::publish,
+    };
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, QueryFilter};
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    let t = training(&db, "Préparer un conseil").await;
+    let s = session_at(&db, t.id, in_days(30), 7, 1).await;
+    let mut row: crate::entities::session::ActiveModel = s.clone().into();
+    row.status = Set(crate::model::SessionStatus::Brouillon);
+    row.update(&db).await.unwrap();
+    let seated = officer_with_programme(&db, "Agnès Brouillon", 90, &[]).await;
+    let waiting = officer_with_programme(&db, "Bruno Brouillon", 90, &[]).await;
+    let now = Utc::now();
+    crate::enrolment::staff::enrol_officers(&db, staff, s.id, &[seated.id, waiting.id], now)
+        .await
+        .unwrap();
+
+    // The draft does not exist for officers: no message, no email, nothing in their lists.
+    let told = |id: i32| {
+        let db = db.clone();
+        async move {
+            notification::Entity::find()
+                .filter(notification::Column::UserId.eq(id))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(told(seated.id).await.is_empty());
+    assert!(told(waiting.id).await.is_empty());
+    assert!(
+        email_outbox::Entity::find()
+            .all(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let mine = my_trainings(&db, seated.id, now).await.unwrap();
+    assert!(mine.upcoming.is_empty(), "{mine:?}");
+    let feed = calendar::feed(&db, seated.id, PublicUrl::DEFAULT)
+        .await
+        .unwrap();
+    assert!(!feed.contains("Préparer un conseil"));
+
+    // Published: each hears of the place staff gave them, with its email.
+    publish(&db, staff, s.id, now).await.unwrap();
+    let kinds = |n: Vec<notification::Model>| n.into_iter().map(|n| n.kind).collect::<Vec<_>>();
+    assert_eq!(
+        kinds(told(seated.id).await),
+        [NotificationKind::InscriptionConfirmee]
+    );
+    assert_eq!(
+        kinds(told(waiting.id).await),
+        [NotificationKind::ListeAttente]
+    );
+    assert_eq!(
+        email_outbox::Entity::find().all(&db).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        my_trainings(&db, seated.id, now)
+            .await
+            .unwrap()
+            .upcoming
+            .len(),
+        1
+    );
+}

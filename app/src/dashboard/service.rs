@@ -211,4 +211,50 @@ mod tests {
             [("Lire un bilan", 3, 2), ("Présider un conseil", 3, 2)]
         );
     }
+
+    #[tokio::test]
+    async fn a_training_followed_or_booked_is_no_longer_demanded() {
+        use crate::{
+            entities::enrolment,
+            model::Priority,
+            testing::{in_days, officer_with_programme},
+        };
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        let db = test_db().await;
+        let t = training(&db, "Conduire le changement").await;
+        let ob = [(t.id, Priority::Obligatoire)];
+        let followed = officer_with_programme(&db, "Anne Suivie", 200, &ob).await;
+        let missed = officer_with_programme(&db, "Bruno Absent", 200, &ob).await;
+        let now_in = officer_with_programme(&db, "Chloé En Cours", 200, &ob).await;
+        // No session to come: only places of the past or under way.
+        let past = session_at(&db, t.id, in_days(-20), 7, 5).await;
+        let running = session_at(&db, t.id, in_days(-1), 72, 5).await;
+        for (s, o, status) in [
+            (&past, &followed, EnrolmentStatus::Present),
+            (&past, &missed, EnrolmentStatus::Absent),
+            (&running, &now_in, EnrolmentStatus::Inscrit),
+        ] {
+            enrolment::ActiveModel {
+                session_id: Set(s.id),
+                officer_id: Set(o.id),
+                status: Set(status),
+                created_at: Set(Utc::now()),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+        let demand = unmet_demand(&db, Utc::now()).await.unwrap();
+        let shown: Vec<(&str, u64, u64)> = demand
+            .iter()
+            .map(|d| (d.title.as_str(), d.officers, d.mandatory))
+            .collect();
+        assert_eq!(
+            shown,
+            [("Conduire le changement", 1, 1)],
+            "only the one absent"
+        );
+    }
 }

@@ -27,7 +27,7 @@ use crate::{
         invitation as invitations,
         officer::lock_officer,
         place::{find_clash, own_enrolment, waitlist_position},
-        session::visible_session,
+        session::lock_visible_session,
     },
 };
 use chrono::{DateTime, Utc};
@@ -88,7 +88,7 @@ where
 {
     let txn = crate::db::begin_write(db).await?;
     lock_officer(&txn, officer_id).await?;
-    let s = visible_session(&txn, session_id).await?;
+    let s = lock_visible_session(&txn, session_id).await?;
     let invitation = invitations::pending(&txn, session_id, officer_id).await?;
     enrolment_open(&s, invitation.is_some(), now).map_err(AppError::Refused)?;
     let mine = own_enrolment(&txn, session_id, officer_id).await?;
@@ -161,9 +161,43 @@ pub async fn withdraw<C>(
 where
     C: TransactionTrait + ConnectionTrait,
 {
+    leave(db, officer_id, session_id, None, now).await
+}
+
+/// « Se désinscrire » (`seen` = inscrit) or « Quitter la liste d'attente » (`seen` = liste
+/// d'attente), applied to the place the officer saw: if it changed meanwhile (promoted from
+/// the waitlist, say), nothing is done and the refusal tells the place as it is now.
+pub async fn withdraw_as_seen<C>(
+    db: &C,
+    officer_id: i32,
+    session_id: i32,
+    seen: EnrolmentStatus,
+    now: DateTime<Utc>,
+) -> AppResult<Withdrawn>
+where
+    C: TransactionTrait + ConnectionTrait,
+{
+    leave(db, officer_id, session_id, Some(seen), now).await
+}
+
+async fn leave<C>(
+    db: &C,
+    officer_id: i32,
+    session_id: i32,
+    seen: Option<EnrolmentStatus>,
+    now: DateTime<Utc>,
+) -> AppResult<Withdrawn>
+where
+    C: TransactionTrait + ConnectionTrait,
+{
     let txn = crate::db::begin_write(db).await?;
     let officer = lock_officer(&txn, officer_id).await?;
-    let s = visible_session(&txn, session_id).await?;
+    let s = lock_visible_session(&txn, session_id).await?;
+    if s.status == SessionStatus::Annulee {
+        return Err(AppError::refused(
+            "Cette session a été annulée : il n'y a plus de place à libérer.",
+        ));
+    }
     if now >= s.starts_at {
         return Err(AppError::refused(
             "Cette session a déjà commencé : la désinscription n'est plus possible. Contactez la MiRVOG.",
@@ -177,6 +211,20 @@ where
             "Vous n'êtes pas inscrit à cette session.",
         ));
     };
+    match (seen, mine.status) {
+        (Some(EnrolmentStatus::ListeAttente), EnrolmentStatus::Inscrit) => {
+            return Err(AppError::refused(
+                "Une place s'est libérée entre-temps : vous êtes maintenant inscrit à cette session. Si vous ne pouvez pas venir, utilisez « Se désinscrire ».",
+            ));
+        }
+        (Some(seen), now_status) if seen != now_status => {
+            return Err(AppError::refused(format!(
+                "Votre place a changé entre-temps : vous êtes maintenant « {} ». Rien n'a été modifié.",
+                now_status.label()
+            )));
+        }
+        _ => {}
+    }
 
     let was_waitlisted = mine.status == EnrolmentStatus::ListeAttente;
     let late = !was_waitlisted && now > s.cancellation_deadline;

@@ -87,7 +87,12 @@ pub async fn act(session_id: i32, action: Action) -> Result<ActionDone, AppError
             }
         }
         Action::Withdraw | Action::LeaveWaitlist => {
-            let out = actions::withdraw(&db, me.id, session_id, now).await?;
+            let seen = if action == Action::Withdraw {
+                EnrolmentStatus::Inscrit
+            } else {
+                EnrolmentStatus::ListeAttente
+            };
+            let out = actions::withdraw_as_seen(&db, me.id, session_id, seen, now).await?;
             if out.was_waitlisted {
                 "Vous avez quitté la liste d'attente.".to_owned()
             } else if out.late {

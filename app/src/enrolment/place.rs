@@ -25,6 +25,10 @@ pub fn available_action(
     invited: bool,
     now: DateTime<Utc>,
 ) -> Result<Action, String> {
+    if s.status == SessionStatus::Annulee {
+        // Places are kept (§3.6), but there is nothing left to give up or to take.
+        return Err("Cette session a été annulée.".to_owned());
+    }
     match mine.map(|e| e.status) {
         Some(EnrolmentStatus::Inscrit) if now < s.starts_at => return Ok(Action::Withdraw),
         Some(EnrolmentStatus::ListeAttente) if now < s.starts_at => {

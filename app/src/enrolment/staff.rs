@@ -18,7 +18,7 @@ use crate::{
     records::{
         officer::lock_officer,
         place::{SEAT_HOLDING, find_clash, own_enrolment, waitlist_position},
-        session::{any_session, lock_session, training_title},
+        session::{lock_session, training_title},
     },
 };
 use chrono::{DateTime, Utc};
@@ -88,6 +88,26 @@ fn open_to_staff(s: &session::Model, now: DateTime<Utc>) -> AppResult<()> {
     }
 }
 
+/// The most officers one bulk action (enrolment, invitations) takes.
+pub const MAX_AT_ONCE: usize = 200;
+
+/// Refuses an empty choice or one larger than [`MAX_AT_ONCE`]; the ids sorted, once each.
+pub(crate) fn chosen_ids(officer_ids: &[i32], empty: &str) -> AppResult<Vec<i32>> {
+    let mut ids = officer_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(AppError::refused(empty));
+    }
+    if ids.len() > MAX_AT_ONCE {
+        return Err(AppError::refused(format!(
+            "Vous avez coché {} officiers : {MAX_AT_ONCE} officiers au plus à la fois.",
+            ids.len()
+        )));
+    }
+    Ok(ids)
+}
+
 /// « Inscrire des officiers »: every chosen officer gets a seat while there are some, the rest
 /// go to the waitlist in that order. All or nothing: if any officer cannot be enrolled (already
 /// placed, inactive, busy at that time — §3.3), nothing is done and every problem is named.
@@ -101,17 +121,16 @@ pub async fn enrol_officers<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let mut ids = officer_ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Err(AppError::refused("Cochez au moins un officier à inscrire."));
-    }
+    let ids = chosen_ids(officer_ids, "Cochez au moins un officier à inscrire.")?;
     let txn = crate::db::begin_write(db).await?;
-    let s = any_session(&txn, session_id).await?;
-    open_to_staff(&s, now)?;
-
-    let chosen = lock_and_check(&txn, &s, &ids, "Aucune inscription n'a été faite").await?;
+    let (s, chosen) = lock_and_check(
+        &txn,
+        session_id,
+        &ids,
+        "Aucune inscription n'a été faite",
+        |s| open_to_staff(s, now),
+    )
+    .await?;
 
     let name = session_name(&txn, &s).await?;
     let about = About::of(&txn, &s).await?;
@@ -158,21 +177,26 @@ where
         .write(&txn, now)
         .await?;
     }
-    deliver(&txn, notices, now).await?;
+    // A draft does not exist for officers yet: their places are announced at publication.
+    if s.status != SessionStatus::Brouillon {
+        deliver(&txn, notices, now).await?;
+    }
     txn.commit().await?;
     Ok(out)
 }
 
-/// Locks the chosen officers (by id, the lock order of this module) and checks that each can
-/// get a place in the session: an active officer, not already placed there, free at that time
-/// (§3.3). Returns them by name with their earlier place there, if any; otherwise refuses with
-/// `refusal` and every problem named, so that nothing is half done.
+/// Locks the chosen officers (by id), then the session — the lock order of [`crate::records`]
+/// — and checks, under those locks, that the session takes places (`session_ok`) and that each
+/// officer can get one: an active officer, not already placed there, free at that time (§3.3).
+/// Returns the locked session and the officers by name with their earlier place there, if any;
+/// otherwise refuses with `refusal` and every problem named, so that nothing is half done.
 pub(crate) async fn lock_and_check<C: ConnectionTrait>(
     txn: &C,
-    s: &session::Model,
+    session_id: i32,
     ids: &[i32],
     refusal: &str,
-) -> AppResult<Vec<(user::Model, Option<enrolment::Model>)>> {
+    session_ok: impl FnOnce(&session::Model) -> AppResult<()>,
+) -> AppResult<(session::Model, Vec<(user::Model, Option<enrolment::Model>)>)> {
     let mut officers = Vec::with_capacity(ids.len());
     let mut problems = Vec::new();
     for id in ids {
@@ -184,6 +208,8 @@ pub(crate) async fn lock_and_check<C: ConnectionTrait>(
             Err(e) => return Err(e),
         }
     }
+    let s = &lock_session(txn, session_id).await?;
+    session_ok(s)?;
     officers.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     let mut chosen = Vec::with_capacity(officers.len());
     for o in officers {
@@ -220,7 +246,7 @@ pub(crate) async fn lock_and_check<C: ConnectionTrait>(
             problems.join(" ; ")
         )));
     }
-    Ok(chosen)
+    Ok((s.clone(), chosen))
 }
 
 /// Result of [`remove_participant`].
@@ -254,7 +280,7 @@ where
         .ok_or(AppError::NotFound)?;
     // Read again under the officer's lock: the officer may have just left.
     let e = place_of(&txn, session_id, enrolment_id).await?;
-    let s = any_session(&txn, session_id).await?;
+    let s = lock_session(&txn, session_id).await?;
     open_to_staff(&s, now)?;
     if !e.status.is_live() {
         return Err(AppError::refused(format!(
@@ -307,7 +333,9 @@ where
         By::Staff,
     )];
     notices.extend(events::promoted(&about, &promoted_ids));
-    deliver(&txn, notices, now).await?;
+    if s.status != SessionStatus::Brouillon {
+        deliver(&txn, notices, now).await?;
+    }
     txn.commit().await?;
     Ok(Removed {
         name: officer.display_name,

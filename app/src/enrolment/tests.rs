@@ -337,6 +337,62 @@ async fn the_page_offers_exactly_one_action() {
     assert!(available_action(&s, None, false, s.enrolment_deadline + Duration::hours(1)).is_err());
 }
 
+#[tokio::test]
+async fn a_place_in_a_cancelled_session_is_neither_offered_nor_given_up() {
+    let db = test_db().await;
+    let t = training(&db, "Annulée entre-temps").await;
+    let s = session_at(&db, t.id, in_days(30), 7, 2).await;
+    let seated = officer(&db, "Sylvie Assise").await;
+    let waiting = officer(&db, "Victor Attente").await;
+    testing::user_with_role(&db, "Claire Gestion", crate::model::Role::Staff).await;
+    enrol(&db, seated.id, s.id, Utc::now()).await.unwrap();
+    let mut row: session::ActiveModel = s.clone().into();
+    row.capacity = Set(1);
+    row.update(&db).await.unwrap();
+    enrol(&db, waiting.id, s.id, Utc::now()).await.unwrap();
+    // Cancelled (places are kept, §3.6).
+    let mut row: session::ActiveModel = session::Entity::find_by_id(s.id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.status = Set(SessionStatus::Annulee);
+    let s = row.update(&db).await.unwrap();
+
+    // Two days before the start: past the free cancellation, yet nothing to give up.
+    let late = s.starts_at - Duration::days(2);
+    for o in [&seated, &waiting] {
+        let mine = own_enrolment(&db, s.id, o.id).await.unwrap();
+        assert_eq!(
+            available_action(&s, mine.as_ref(), false, late),
+            Err("Cette session a été annulée.".to_owned())
+        );
+        let err = withdraw(&db, o.id, s.id, late).await.unwrap_err();
+        assert_eq!(
+            refusal(err),
+            "Cette session a été annulée : il n'y a plus de place à libérer."
+        );
+    }
+    assert_eq!(
+        status_of(&db, s.id, seated.id).await,
+        EnrolmentStatus::Inscrit
+    );
+    assert_eq!(
+        status_of(&db, s.id, waiting.id).await,
+        EnrolmentStatus::ListeAttente
+    );
+    let staff_told = crate::entities::notification::Entity::find()
+        .filter(
+            crate::entities::notification::Column::Kind
+                .eq(crate::model::NotificationKind::DesistementTardif),
+        )
+        .all(&db)
+        .await
+        .unwrap();
+    assert!(staff_told.is_empty(), "no late withdrawal to report");
+}
+
 /// §3.1 and §3.4 under concurrency: 200 officers enrol at once into a 10-seat session, then the
 /// 10 confirmed officers withdraw at once.
 async fn race(db: DatabaseConnection) {

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i32,
     pub kind: String,
     pub session_id: i32,
+    /// The session's start the reminder was for: a session moved later gets it again.
+    pub session_starts_at: Option<DateTimeUtc>,
     pub done_at: DateTimeUtc,
 }
 

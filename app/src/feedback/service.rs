@@ -2,6 +2,7 @@
 //! officer and session, which they may change.
 
 use super::MyFeedback;
+use crate::model::max_len;
 use crate::{
     checks::Check,
     dates,
@@ -90,7 +91,7 @@ pub async fn give<C: ConnectionTrait>(
     let overall = rating(&mut c, "overall", &input.overall);
     let usefulness = rating(&mut c, "usefulness", &input.usefulness);
     let comment = c
-        .optional_text("comment", &input.comment, 2000)
+        .optional_text("comment", &input.comment, max_len::COMMENT)
         .unwrap_or_default();
     c.done()?;
     match existing(db, session_id, officer_id).await? {

@@ -13,7 +13,7 @@
 use super::{Candidate, FillPage, InvitationLine, MyInvitation};
 use crate::{
     dates,
-    enrolment::staff::lock_and_check,
+    enrolment::staff::{chosen_ids, lock_and_check},
     entities::{enrolment, invitation, programme, programme_item, session, user},
     error::{AppError, AppResult},
     journal::service::{Change, Record, Snapshot},
@@ -247,20 +247,17 @@ pub async fn invite<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let mut ids = officer_ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Err(AppError::refused("Cochez au moins un officier à inviter."));
-    }
+    let ids = chosen_ids(officer_ids, "Cochez au moins un officier à inviter.")?;
     let txn = crate::db::begin_write(db).await?;
-    let s = any_session(&txn, session_id).await?;
-    open_to_invitations(&s, now)?;
-    let officers: Vec<_> = lock_and_check(&txn, &s, &ids, "Aucune invitation n'a été envoyée")
-        .await?
-        .into_iter()
-        .map(|(o, _)| o)
-        .collect();
+    let (s, chosen) = lock_and_check(
+        &txn,
+        session_id,
+        &ids,
+        "Aucune invitation n'a été envoyée",
+        |s| open_to_invitations(s, now),
+    )
+    .await?;
+    let officers: Vec<_> = chosen.into_iter().map(|(o, _)| o).collect();
 
     let session_name = format!(
         "{}, {}",

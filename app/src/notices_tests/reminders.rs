@@ -6,7 +6,7 @@ use crate::{
     entities::{enrolment, notification, session},
     model::{EnrolmentStatus, NotificationKind as Kind, Role},
     notification::{PublicUrl, reminders::run},
-    testing::{officer, session_at, training, user_with_role},
+    testing::{officer, session_at, test_db, training, user_with_role},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -160,7 +160,7 @@ async fn each_reminder_goes_once_and_a_late_run_catches_up() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_postgresql_send_each_reminder_once() {
     let Some(url) = crate::testing::postgres_url().await else {
         return;
@@ -168,11 +168,87 @@ async fn two_instances_on_postgresql_send_each_reminder_once() {
     let a = crate::db::connect_and_migrate(&url).await.unwrap();
     let b = crate::db::connect(&url).await.unwrap();
     let f = fixture(&a).await;
+    // Enough sessions due for both instances to find work: forty J-7 reminders more.
+    let t = training(&a, "Parler en public").await;
     let now = Utc::now();
+    let mut many = Vec::new();
+    for n in 0..40 {
+        let s = session_at(&a, t.id, now + Duration::days(4) + Duration::hours(n), 1, 5).await;
+        let o = officer(&a, &format!("Officier {n}")).await.id;
+        enrol(&a, o, s.id, now - Duration::days(10)).await.unwrap();
+        many.push(o);
+    }
     let base = PublicUrl::default();
     let (x, y) = tokio::join!(run(&a, &base, now), run(&b, &base, now));
-    assert_eq!(x.unwrap() + y.unwrap(), 6);
-    assert_eq!(titles(&a, f.soon).await.len(), 1);
-    assert_eq!(titles(&a, f.tomorrow).await.len(), 1);
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(x + y, 46, "a sent {x}, b sent {y}");
+    assert!(x > 0 && y > 0, "both worked: a {x}, b {y}");
+    // Every recipient once.
+    for who in [f.soon, f.tomorrow, f.late, f.attended] {
+        assert_eq!(titles(&a, who).await.len(), 1, "officer {who}");
+    }
     assert_eq!(titles(&a, f.staff).await.len(), 2);
+    for o in many {
+        assert_eq!(titles(&a, o).await.len(), 1, "officer {o}");
+    }
+}
+
+#[tokio::test]
+async fn a_session_moved_after_its_reminders_gets_them_again_for_its_new_date() {
+    let db = test_db().await;
+    let t = training(&db, "Déménager").await;
+    let now = Utc::now();
+    let s = session_at(&db, t.id, now + Duration::days(5), 7, 5).await;
+    let o = officer(&db, "Gaston Déplacé").await.id;
+    enrol(&db, o, s.id, now - Duration::days(10)).await.unwrap();
+    let base = PublicUrl::default();
+    run(&db, &base, now).await.unwrap();
+    assert_eq!(reminders_of(&db, o).await, 1, "J-7 for the first date");
+
+    // Staff move it three weeks later: J-7 and J-1 are due again, for the new date.
+    let mut row: session::ActiveModel = s.clone().into();
+    row.starts_at = Set(s.starts_at + Duration::days(21));
+    row.ends_at = Set(s.ends_at + Duration::days(21));
+    row.update(&db).await.unwrap();
+    let j7 = now + Duration::days(20);
+    run(&db, &base, j7).await.unwrap();
+    assert_eq!(reminders_of(&db, o).await, 2, "J-7 for the new date");
+    run(&db, &base, j7).await.unwrap();
+    assert_eq!(reminders_of(&db, o).await, 2, "still once per date");
+    run(&db, &base, now + Duration::days(25) + Duration::hours(12))
+        .await
+        .unwrap();
+    assert_eq!(reminders_of(&db, o).await, 3, "J-1 for the new date");
+}
+
+#[tokio::test]
+async fn no_reminder_goes_out_for_a_session_cancelled_after_it_was_read() {
+    use crate::notification::reminders::{Reminder, once};
+    let db = test_db().await;
+    let t = training(&db, "Annuler à temps").await;
+    let now = Utc::now();
+    let s = session_at(&db, t.id, now + Duration::hours(20), 7, 5).await;
+    let o = officer(&db, "Hélène Prévenue").await.id;
+    enrol(&db, o, s.id, now - Duration::days(10)).await.unwrap();
+    // The scheduler read the session (published), then staff cancelled it.
+    let read_before = s.clone();
+    let mut row: session::ActiveModel = s.into();
+    row.status = Set(crate::model::SessionStatus::Annulee);
+    row.update(&db).await.unwrap();
+    let sent = once(&db, Reminder::J1, &read_before, &PublicUrl::default(), now)
+        .await
+        .unwrap();
+    assert!(!sent);
+    assert_eq!(reminders_of(&db, o).await, 0);
+}
+
+/// How many reminders (J-7, J-1) an officer received.
+async fn reminders_of(db: &DatabaseConnection, officer_id: i32) -> usize {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(officer_id))
+        .filter(notification::Column::Kind.eq(Kind::Rappel))
+        .all(db)
+        .await
+        .unwrap()
+        .len()
 }

@@ -140,6 +140,8 @@ pub async fn feed<C: ConnectionTrait>(
         .filter(enrolment::Column::OfficerId.eq(officer_id))
         .filter(enrolment::Column::Status.is_in(SEAT_HOLDING))
         .find_also_related(session::Entity)
+        // A draft is not in anyone's calendar until it is published.
+        .filter(session::Column::Status.ne(SessionStatus::Brouillon))
         .order_by_asc(session::Column::StartsAt)
         .all(db)
         .await?;

@@ -3,9 +3,11 @@
 //! starts (the officers still waiting are told), and the alert when seats are free while a
 //! waitlist exists (it should never happen). The server runs [`run`] every minute.
 //!
-//! Each (reminder, session) is done once: a row of `scheduled_notices`, unique per pair, is
-//! inserted in the transaction of the notifications; a second instance, or a run after a
-//! restart, finds it and does nothing. Windows are computed from the present, so a run after
+//! Each (reminder, session, start) is done once: a row of `scheduled_notices`, unique per
+//! triple, is inserted in the transaction of the notifications; a second instance, or a run
+//! after a restart, finds it and does nothing, and a session moved to another date gets its
+//! reminders again for that date. The session is read again, locked, in that transaction: a
+//! session cancelled or moved since the scheduler listed it gets nothing. Windows are computed from the present, so a run after
 //! downtime catches up (a J-7 reminder missed during a day off still goes out at J-6), and a
 //! reminder whose moment has passed is not sent late (no J-7 once J-1 is due).
 
@@ -21,8 +23,10 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    TransactionSession, TransactionTrait, sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect,
+    TransactionSession, TransactionTrait,
+    sea_query::{LockBehavior, LockType, OnConflict},
 };
 
 /// The scheduled kinds, as stored in `scheduled_notices.kind`.
@@ -90,15 +94,17 @@ where
             .filter(session::Column::StartsAt.lte(to))
             .all(db)
             .await?;
-        let already: Vec<i32> = scheduled_notice::Entity::find()
+        let already: Vec<(i32, Option<DateTime<Utc>>)> = scheduled_notice::Entity::find()
             .select_only()
             .column(scheduled_notice::Column::SessionId)
+            .column(scheduled_notice::Column::SessionStartsAt)
             .filter(scheduled_notice::Column::Kind.eq(reminder.code()))
             .filter(scheduled_notice::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
-            .into_tuple::<i32>()
+            .into_tuple()
             .all(db)
             .await?;
-        for s in sessions.into_iter().filter(|s| !already.contains(&s.id)) {
+        let done_for = |s: &session::Model| already.contains(&(s.id, Some(s.starts_at)));
+        for s in sessions.into_iter().filter(|s| !done_for(s)) {
             if once(db, reminder, &s, base, now).await? {
                 done += 1;
             }
@@ -108,7 +114,7 @@ where
 }
 
 /// Sends one reminder of one session unless it was already done (by anyone); true if sent.
-async fn once<C>(
+pub(crate) async fn once<C>(
     db: &C,
     reminder: Reminder,
     s: &session::Model,
@@ -119,12 +125,30 @@ where
     C: ConnectionTrait + TransactionTrait,
 {
     let txn = crate::db::begin_write(db).await?;
+    // As it is now, locked: cancelled, moved or unpublished since it was listed, it is no
+    // longer this reminder's business. A session another instance is handling (locked) is
+    // skipped: that instance sends its reminder, and this one moves on to the next session.
+    let mut find = session::Entity::find_by_id(s.id);
+    if txn.get_database_backend() == DbBackend::Postgres {
+        find = find.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let Some(s) = &find.one(&txn).await? else {
+        return Ok(false);
+    };
+    let (from, to) = reminder.window(now);
+    let still_due = matches!(s.status, SessionStatus::Publiee | SessionStatus::Terminee)
+        && s.starts_at > from
+        && s.starts_at <= to;
+    if !still_due {
+        return Ok(false);
+    }
     let Some(notices) = notices(&txn, reminder, s, now).await? else {
         return Ok(false);
     };
     let inserted = scheduled_notice::Entity::insert(scheduled_notice::ActiveModel {
         kind: Set(reminder.code().to_owned()),
         session_id: Set(s.id),
+        session_starts_at: Set(Some(s.starts_at)),
         done_at: Set(now),
         ..Default::default()
     })
@@ -132,6 +156,7 @@ where
         OnConflict::columns([
             scheduled_notice::Column::Kind,
             scheduled_notice::Column::SessionId,
+            scheduled_notice::Column::SessionStartsAt,
         ])
         .do_nothing()
         .to_owned(),

@@ -4,7 +4,8 @@ use crate::{
     caller::{session, session_error},
     checks::Check,
     error::{AppError, AppResult},
-    officers::service::{NO_PASSWORD, OfficerInput, check_fields, insert},
+    officers::service::{OfficerInput, check_fields, insert},
+    password::NO_PASSWORD,
 };
 use chrono::{DateTime, Utc};
 use leptos::server_fn::codec::MultipartData;
@@ -214,11 +215,15 @@ pub async fn validate<C: ConnectionTrait>(
     Ok((valid, rejected))
 }
 
+fn too_large() -> AppError {
+    AppError::refused("Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+}
+
 /// Reads the uploaded file (form field `fichier`) and keeps it in the web session.
 pub async fn receive(data: MultipartData) -> AppResult<()> {
     let mut form = data.into_inner().ok_or(AppError::Internal)?;
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
+    while let Some(mut field) = form
         .next_field()
         .await
         .map_err(|_| AppError::refused("Le fichier n'a pas pu être reçu : réessayez."))?
@@ -227,20 +232,23 @@ pub async fn receive(data: MultipartData) -> AppResult<()> {
             continue;
         }
         let name = field.file_name().unwrap_or("fichier.csv").to_owned();
-        let bytes = field
-            .bytes()
+        // Read as it arrives, and stopped as soon as it is too large: never held whole.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
             .await
-            .map_err(|_| AppError::refused("Le fichier n'a pas pu être reçu : réessayez."))?;
-        file = Some((name, bytes.to_vec()));
+            .map_err(|_| AppError::refused("Le fichier n'a pas pu être reçu : réessayez."))?
+        {
+            if bytes.len() + chunk.len() > MAX_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((name, bytes));
     }
     let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::refused("Choisissez un fichier CSV à importer."));
     };
-    if bytes.len() > MAX_BYTES {
-        return Err(AppError::refused(
-            "Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.",
-        ));
-    }
     if bytes.contains(&0) {
         return Err(AppError::refused(
             "Ce fichier n'est pas un CSV : dans votre tableur, choisissez « Enregistrer sous » puis le format CSV.",

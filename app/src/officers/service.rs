@@ -1,4 +1,5 @@
 use super::{HistoryLine, OfficerForm, OfficerList, OfficerPage, OfficerRow};
+use crate::model::max_len;
 use crate::{
     accounts,
     checks::Check,
@@ -22,10 +23,6 @@ use std::collections::{HashMap, HashSet};
 
 /// How many officers the list shows.
 const LIST_LIMIT: u64 = 300;
-
-/// The hash of an account created without a password: it matches none (not a PHC string), so
-/// the officer cannot log in until staff set one.
-pub const NO_PASSWORD: &str = "!aucun-mot-de-passe";
 
 /// The officer form as typed.
 #[derive(Clone, Debug, Default)]
@@ -52,8 +49,8 @@ pub struct ValidOfficer {
 
 /// Checks the fields of an officer (also each line of an import), without the database.
 pub fn check_fields(c: &mut Check, input: &OfficerInput) -> ValidOfficer {
-    let display_name = c.text("display_name", &input.display_name, 200);
-    c.optional_text("email", &input.email, 254);
+    let display_name = c.text("display_name", &input.display_name, max_len::DISPLAY_NAME);
+    c.optional_text("email", &input.email, max_len::EMAIL);
     let email = match accounts::normalize_email(&input.email) {
         Ok(e) => e,
         Err(e) => {
@@ -61,9 +58,9 @@ pub fn check_fields(c: &mut Check, input: &OfficerInput) -> ValidOfficer {
             String::new()
         }
     };
-    let grade = c.text("grade", &input.grade, 100);
-    let armee = c.text("armee", &input.armee, 100);
-    let phone = c.optional_text("phone", &input.phone, 30);
+    let grade = c.text("grade", &input.grade, max_len::GRADE);
+    let armee = c.text("armee", &input.armee, max_len::ARMEE);
+    let phone = c.optional_text("phone", &input.phone, max_len::PHONE);
     if let Some(p) = &phone
         && !p
             .chars()
@@ -166,7 +163,7 @@ where
     }
     // Hash before taking the write lock: it is slow on purpose.
     let hash = if password.is_empty() || c.has_error("password") {
-        NO_PASSWORD.to_owned()
+        crate::password::NO_PASSWORD.to_owned()
     } else {
         crate::password::hash_password(password.to_owned()).await?
     };
@@ -260,6 +257,9 @@ where
     let mut row: user::ActiveModel = u.into();
     row.active = Set(active);
     row.update(&txn).await?;
+    if !active {
+        crate::accounts::end_sessions(&txn, id).await?;
+    }
     let action = if active {
         "Compte réactivé"
     } else {
@@ -289,6 +289,7 @@ where
     let mut row: user::ActiveModel = u.into();
     row.password_hash = Set(hash);
     row.update(&txn).await?;
+    crate::accounts::end_sessions(&txn, id).await?;
     // Never the password itself, nor its hash.
     Change::new(
         actor,

@@ -75,11 +75,16 @@ async fn statuses_come_from_places_and_progress_counts_followed_trainings() {
             .await
             .unwrap();
     }
-    assert!(
-        add_item(&db, staff, o, &booked.id.to_string(), "obligatoire", now)
-            .await
-            .is_err()
+    let err = add_item(&db, staff, o, &booked.id.to_string(), "obligatoire", now)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        AppError::refused("« Négocier » est déjà au programme.")
     );
+    let unchanged = programme_of(&db, o, now, false).await.unwrap().unwrap();
+    assert_eq!(unchanged.items.len(), 3);
+    assert_eq!(unchanged.items[1].priority, Priority::Recommandee);
 
     // Attended a past session of the first; booked on an upcoming one of the second; the third
     // has one open session.
@@ -192,10 +197,21 @@ async fn officers_have_unique_addresses_and_keep_their_places_until_removed() {
         .await
         .unwrap();
     // A deactivated officer can no longer be enrolled.
-    assert!(
-        enrol_officers(&db, staff, s.id, &[o], Utc::now())
+    let err = enrol_officers(&db, staff, s.id, &[o], Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        AppError::refused(format!(
+            "Aucune inscription n'a été faite : le compte n° {o} n'est pas un officier actif."
+        ))
+    );
+    assert_eq!(
+        crate::records::place::own_enrolment(&db, s.id, o)
             .await
-            .is_err()
+            .unwrap()
+            .map(|e| e.status),
+        Some(EnrolmentStatus::Desinscrit)
     );
 }
 
@@ -250,4 +266,39 @@ async fn a_session_whose_waitlist_the_officer_is_on_is_not_offered_again() {
         item.next_sessions.iter().map(|s| s.id).collect::<Vec<_>>(),
         [later.id]
     );
+}
+
+#[tokio::test]
+async fn a_grade_or_service_longer_than_its_column_is_refused_next_to_the_field() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    let long = "G".repeat(crate::model::max_len::GRADE + 1);
+    let input = officers::OfficerInput {
+        display_name: "Trop Long".into(),
+        email: "trop.long@mirvog.test".into(),
+        grade: long.clone(),
+        armee: long.clone(),
+        ..Default::default()
+    };
+    let Err(AppError::Invalid(e)) = officers::create(&db, staff, &input, Utc::now()).await else {
+        panic!("refused")
+    };
+    assert_eq!(
+        e.message("grade").as_deref(),
+        Some("80 caractères au plus.")
+    );
+    assert_eq!(
+        e.message("armee").as_deref(),
+        Some("80 caractères au plus.")
+    );
+    assert_eq!(e.value("grade"), Some(long), "what was typed comes back");
+    let exact = "G".repeat(crate::model::max_len::GRADE);
+    let input = officers::OfficerInput {
+        grade: exact.clone(),
+        armee: exact,
+        ..input
+    };
+    officers::create(&db, staff, &input, Utc::now())
+        .await
+        .unwrap();
 }

@@ -1,6 +1,7 @@
 //! The session form as staff type it, read and checked field by field (French messages next
 //! to each field), with the deadlines' defaults relative to the start.
 
+use crate::model::max_len;
 use crate::{
     checks::Check,
     dates,
@@ -85,12 +86,21 @@ fn deadline(
         .unwrap_or(starts_at)
 }
 
+/// The session being edited, if any, with how many officers hold a live place in it.
+pub(super) struct Existing<'a> {
+    pub(super) session: &'a session::Model,
+    pub(super) placed: usize,
+}
+
+/// Reads and checks the form; `existing` is the session being edited.
 pub(super) async fn check<C: ConnectionTrait>(
     db: &C,
     input: &SessionInput,
-    existing: Option<&session::Model>,
+    existing: Option<Existing<'_>>,
     now: DateTime<Utc>,
 ) -> AppResult<Valid> {
+    let placed = existing.as_ref().map_or(0, |e| e.placed);
+    let existing = existing.map(|e| e.session);
     let mut c = Check::new();
     c.optional_text("training_id", &input.training_id, 20);
     let training = match input.training_id.trim().parse::<i32>() {
@@ -103,6 +113,17 @@ pub(super) async fn check<C: ConnectionTrait>(
             "training_id",
             "Cette formation est archivée : réactivez-la d'abord.",
         ),
+        // The officers placed chose that training: it cannot change under them.
+        Some(t) if placed > 0 && existing.is_some_and(|s| s.training_id != t.id) => c.fail(
+            "training_id",
+            if placed == 1 {
+                "1 officier a une place dans cette session : sa formation ne peut plus changer. Annulez-la et planifiez une session de l'autre formation.".to_owned()
+            } else {
+                format!(
+                    "{placed} officiers ont une place dans cette session : sa formation ne peut plus changer. Annulez-la et planifiez une session de l'autre formation."
+                )
+            },
+        ),
         Some(_) => {}
     }
     let start_date = c.date("start_date", &input.start_date);
@@ -110,15 +131,15 @@ pub(super) async fn check<C: ConnectionTrait>(
     // A one-day session: the end date may be left blank.
     let end_date = c.optional_date("end_date", &input.end_date).or(start_date);
     let end_time = c.time("end_time", &input.end_time);
-    let location = c.optional_text("location", &input.location, 200);
-    let visio_url = c.optional_text("visio_url", &input.visio_url, 500);
+    let location = c.optional_text("location", &input.location, max_len::LOCATION);
+    let visio_url = c.optional_text("visio_url", &input.visio_url, max_len::VISIO_URL);
     let capacity = c.integer("capacity", &input.capacity, 1, 500);
     let min_participants = c.integer("min_participants", &input.min_participants, 0, 500);
     let enrolment_date = c.optional_date("enrolment_deadline", &input.enrolment_deadline);
     let cancellation_date = c.optional_date("cancellation_deadline", &input.cancellation_deadline);
     let cost_cents = c.euros("cost", &input.cost);
     let trainer = c
-        .optional_text("trainer", &input.trainer, 150)
+        .optional_text("trainer", &input.trainer, max_len::TRAINER)
         .unwrap_or_default();
 
     if let Some(url) = &visio_url {

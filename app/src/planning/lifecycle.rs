@@ -3,7 +3,7 @@
 //! edit that moves the dates keeps every participant free (§3.3), a raised capacity promotes
 //! the waitlist (§3.4), a cancellation keeps every place (§3.6).
 
-use super::input::{SessionInput, check};
+use super::input::{Existing, SessionInput, check};
 use crate::{
     checks::Check,
     dates,
@@ -12,13 +12,14 @@ use crate::{
     error::{AppError, AppResult},
     format::euros,
     journal::service::{Change, Record, Snapshot},
-    model::SessionStatus,
+    model::{EnrolmentStatus, SessionStatus},
     notification::{
-        events::{self, About},
+        events::{self, About, By},
         service::deliver,
     },
     records::{
-        place::{LIVE, find_clash, live_officers},
+        officer::lock_users,
+        place::{LIVE, find_clash, live_officers, waitlist_position},
         session::{any_session, lock_session, training_title},
     },
 };
@@ -136,10 +137,13 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let txn = crate::db::begin_write(db).await?;
-    let old = lock_session(&txn, id).await?;
+    let (txn, old, placed) = lock_with_participants(db, id).await?;
     editable(&old)?;
-    let v = check(&txn, input, Some(&old), now).await?;
+    let existing = Existing {
+        session: &old,
+        placed: placed.len(),
+    };
+    let v = check(&txn, input, Some(existing), now).await?;
     let dates_changed = old.starts_at != v.starts_at || old.ends_at != v.ends_at;
     if dates_changed {
         check_participants_free(&txn, id, v.starts_at, v.ends_at).await?;
@@ -188,7 +192,10 @@ where
         notices.extend(events::changed(&about, &old_about, &told));
     }
     notices.extend(events::promoted(&about, &change.promoted));
-    deliver(&txn, notices, now).await?;
+    // Officers hear of a draft only when it is published.
+    if new.status != SessionStatus::Brouillon {
+        deliver(&txn, notices, now).await?;
+    }
     txn.commit().await?;
     Ok(change)
 }
@@ -212,16 +219,29 @@ where
         ));
     }
     set_status(&txn, &s, SessionStatus::Publiee, now).await?;
-    let promoted = promote_waitlist(&txn, id, now).await?;
+    promote_waitlist(&txn, id, now).await?;
     Change::new(actor, "Session publiée", Record::Session, id)
         .write(&txn, now)
         .await?;
-    // Those whose programme needs the training and who are free then; already placed officers
-    // (staff enrolled them into the draft) hear of their own place.
+    let about = About::of(&txn, &s).await?;
+    // The places staff gave in the draft are announced now, as they stand after the free
+    // seats went to the waitlist: nobody was told of them before.
+    let mut notices = Vec::new();
+    for (officer_id, status, rank) in places_of(&txn, id).await? {
+        match (status, rank) {
+            (EnrolmentStatus::Inscrit, _) => {
+                notices.push(events::confirmed(&about, officer_id, By::Staff));
+            }
+            (EnrolmentStatus::ListeAttente, Some(rank)) => {
+                let position = waitlist_position(&txn, id, rank).await?;
+                notices.push(events::waitlisted(&about, officer_id, position, By::Staff));
+            }
+            _ => {}
+        }
+    }
+    // Those whose programme needs the training and who are free then.
     let (needs, _) = crate::invitation::service::candidates(&txn, &s, now).await?;
     let interested: Vec<i32> = needs.iter().map(|n| n.officer.id).collect();
-    let about = About::of(&txn, &s).await?;
-    let mut notices = events::promoted(&about, &promoted);
     notices.extend(events::new_session(&about, &interested));
     deliver(&txn, notices, now).await?;
     txn.commit().await?;
@@ -260,6 +280,11 @@ where
         ])
         .write(&txn, now)
         .await?;
+    if s.status == SessionStatus::Brouillon {
+        // Nobody was told of a draft's places: there is nobody to tell now.
+        txn.commit().await?;
+        return Ok(Vec::new());
+    }
     let about = About::of(&txn, &s).await?;
     deliver(&txn, events::cancelled(&about, &affected), now).await?;
     txn.commit().await?;
@@ -364,6 +389,35 @@ async fn set_status<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Begins the write of an edit: locks the officers holding a live place in the session, then
+/// the session — the lock order of [`crate::records`] —, so that none of them can take a place
+/// elsewhere while the session moves (§3.3). Someone placed between the read and the locks
+/// makes it start again (PostgreSQL; on SQLite the write lock already holds everything).
+async fn lock_with_participants<C>(
+    db: &C,
+    id: i32,
+) -> AppResult<(C::Transaction, session::Model, Vec<i32>)>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    for _ in 0..5 {
+        let txn = crate::db::begin_write(db).await?;
+        let mut placed = live_officers(&txn, id).await?;
+        placed.sort_unstable();
+        lock_users(&txn, &placed).await?;
+        let s = lock_session(&txn, id).await?;
+        let mut now_placed = live_officers(&txn, id).await?;
+        now_placed.sort_unstable();
+        if now_placed == placed {
+            return Ok((txn, s, placed));
+        }
+        txn.rollback().await?;
+    }
+    Err(AppError::refused(
+        "Des officiers s'inscrivent à cette session en ce moment : réessayez dans un instant.",
+    ))
+}
+
 /// §3.3 when staff move a session: every officer holding a place in it must be free at the new
 /// time. The refusal names each officer and the session in the way.
 async fn check_participants_free<C: ConnectionTrait>(
@@ -392,4 +446,18 @@ async fn check_participants_free<C: ConnectionTrait>(
         "Ces nouvelles dates chevauchent une autre session de participants : {}. Rien n'a été modifié.",
         clashes.join(" ; ")
     )))
+}
+
+/// Every place of a session: (officer, status, waitlist rank).
+async fn places_of<C: ConnectionTrait>(
+    txn: &C,
+    id: i32,
+) -> AppResult<Vec<(i32, EnrolmentStatus, Option<i64>)>> {
+    Ok(enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.officer_id, e.status, e.waitlist_rank))
+        .collect())
 }

@@ -234,4 +234,6 @@ pub fn status_choices() -> Vec<Choice> {
 }
 
 #[cfg(all(test, feature = "ssr"))]
+mod race_tests;
+#[cfg(all(test, feature = "ssr"))]
 mod tests;

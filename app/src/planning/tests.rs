@@ -40,7 +40,7 @@ async fn load(db: &DatabaseConnection, id: i32) -> session::Model {
 }
 
 fn in_days(days: i64) -> NaiveDate {
-    (Utc::now() + Duration::days(days)).date_naive()
+    crate::testing::in_days(days).date_naive()
 }
 
 #[tokio::test]
@@ -130,7 +130,11 @@ async fn publishing_a_draft_promotes_officers_enrolled_beyond_capacity() {
     assert_eq!(out.confirmed.len(), 3);
     publish(&db, staff.id, id, Utc::now()).await.unwrap();
     assert_eq!(load(&db, id).await.status, SessionStatus::Publiee);
-    assert!(publish(&db, staff.id, id, Utc::now()).await.is_err());
+    assert_eq!(
+        publish(&db, staff.id, id, Utc::now()).await.unwrap_err(),
+        AppError::refused("Seul un brouillon peut être publié ; cette session est « Publiée ».")
+    );
+    assert_eq!(load(&db, id).await.status, SessionStatus::Publiee);
 
     // Raising the capacity hands the new seat to the waiting officer (§3.4).
     let mut more = input(t.id, in_days(40));
@@ -223,10 +227,17 @@ async fn cancelling_keeps_everything_and_duplicating_makes_a_new_draft() {
         c.ends_at - c.starts_at,
         original.ends_at - original.starts_at
     );
-    assert!(
-        duplicate(&db, staff.id, id, "hier", Utc::now())
-            .await
-            .is_err()
+    let sessions_before = session::Entity::find().all(&db).await.unwrap().len();
+    let Err(AppError::Invalid(e)) = duplicate(&db, staff.id, id, "hier", Utc::now()).await else {
+        panic!("a date that is not one is refused next to the field")
+    };
+    assert_eq!(
+        e.message("start_date").as_deref(),
+        Some("Saisissez une date, par exemple 31/01/2027.")
+    );
+    assert_eq!(
+        session::Entity::find().all(&db).await.unwrap().len(),
+        sessions_before
     );
 
     let affected = cancel(&db, staff.id, id, Utc::now()).await.unwrap();
@@ -235,12 +246,18 @@ async fn cancelling_keeps_everything_and_duplicating_makes_a_new_draft() {
     // Nothing deleted: the officer's place is still there.
     let place = own_enrolment(&db, id, a.id).await.unwrap().unwrap();
     assert_eq!(place.status, EnrolmentStatus::Inscrit);
-    assert!(cancel(&db, staff.id, id, Utc::now()).await.is_err());
-    assert!(
+    assert_eq!(
+        cancel(&db, staff.id, id, Utc::now()).await.unwrap_err(),
+        AppError::refused("Cette session est déjà annulée.")
+    );
+    let before = load(&db, id).await;
+    assert_eq!(
         update(&db, staff.id, id, &input(t.id, in_days(41)), Utc::now())
             .await
-            .is_err()
+            .unwrap_err(),
+        AppError::refused("Une session annulée ne peut plus être modifiée.")
     );
+    assert_eq!(load(&db, id).await, before, "nothing changed");
 }
 
 #[tokio::test]
@@ -269,4 +286,56 @@ async fn calendar_places_sessions_on_their_days() {
         .collect();
     assert_eq!(days.iter().map(|d| d.day).collect::<Vec<_>>(), [30, 31]);
     assert_eq!(days[0].sessions[0].time, "9 h 00");
+}
+
+#[tokio::test]
+async fn the_training_of_a_session_cannot_change_once_someone_is_placed() {
+    let db = test_db().await;
+    let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
+    let t = training(&db, "Négocier").await;
+    let other = training(&db, "Présider").await;
+    let id = create(&db, staff, &input(t.id, in_days(30)), Utc::now())
+        .await
+        .unwrap();
+    // Nobody placed yet: the draft may still change training.
+    update(&db, staff, id, &input(other.id, in_days(30)), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(load(&db, id).await.training_id, other.id);
+    publish(&db, staff, id, Utc::now()).await.unwrap();
+    let o = officer(&db, "Paul Inscrit").await;
+    enrol(&db, o.id, id, Utc::now()).await.unwrap();
+
+    let err = update(&db, staff, id, &input(t.id, in_days(30)), Utc::now())
+        .await
+        .unwrap_err();
+    let AppError::Invalid(e) = err else {
+        panic!("refused next to the field: {err:?}")
+    };
+    assert_eq!(
+        e.message("training_id").as_deref(),
+        Some(
+            "1 officier a une place dans cette session : sa formation ne peut plus changer. Annulez-la et planifiez une session de l'autre formation."
+        )
+    );
+    assert_eq!(load(&db, id).await.training_id, other.id);
+}
+
+#[tokio::test]
+async fn a_month_out_of_range_is_refused_in_french() {
+    let db = test_db().await;
+    for month in ["-262143-01", "+262143-12", "2027-13", "10000-01", "janvier"] {
+        let err = calendar(&db, Some(month), Utc::now()).await.unwrap_err();
+        assert_eq!(
+            err,
+            AppError::refused(format!("Mois invalide : « {month} » (attendu : 2027-01)."))
+        );
+    }
+    assert_eq!(
+        calendar(&db, Some("2027-01"), Utc::now())
+            .await
+            .unwrap()
+            .label,
+        "janvier 2027"
+    );
 }

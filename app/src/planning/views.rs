@@ -8,7 +8,7 @@ use super::{
 use crate::{
     dates,
     entities::{session, training},
-    error::AppResult,
+    error::{AppError, AppResult},
     format::{euros_input, fill_percent, place_label},
     model::{Choice, EnrolmentStatus, SessionStatus},
     records::session::{any_session, training_title},
@@ -105,6 +105,17 @@ fn month_label_of(code: &str) -> String {
     crate::dates::month_label(year, month)
 }
 
+/// The first day of a `YYYY-MM` month, for years 2000 to 2100 (the years a session may have).
+fn month_start(code: &str) -> Option<NaiveDate> {
+    let (year, month) = code.split_once('-')?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, 1).filter(|_| (2000..=2100).contains(&year))
+}
+
 /// The month grid (Monday first) with the sessions of each day, cancelled ones included.
 pub async fn calendar<C: ConnectionTrait>(
     db: &C,
@@ -112,9 +123,12 @@ pub async fn calendar<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Calendar> {
     let today = dates::paris_date(now);
-    let first = month
-        .and_then(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
+    let first = match month.map(str::trim).filter(|m| !m.is_empty()) {
+        None => today.with_day(1).unwrap_or(today),
+        Some(m) => month_start(m).ok_or_else(|| {
+            AppError::refused(format!("Mois invalide : « {m} » (attendu : 2027-01)."))
+        })?,
+    };
     let next_first = first
         .checked_add_months(chrono::Months::new(1))
         .unwrap_or(first);

@@ -1,4 +1,5 @@
 use super::{ItemStatus, OpenSession, Programme, ProgrammeItem};
+use crate::model::max_len;
 use crate::{
     checks::Check,
     dates,
@@ -229,7 +230,7 @@ where
     let starts_on = c.date("starts_on", &input.starts_on);
     let ends_on = c.date("ends_on", &input.ends_on);
     let goal = c
-        .optional_text("career_goal", &input.career_goal, 2000)
+        .optional_text("career_goal", &input.career_goal, max_len::CAREER_GOAL)
         .unwrap_or_default();
     if let (Some(s), Some(e)) = (starts_on, ends_on)
         && e <= s

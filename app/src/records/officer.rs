@@ -8,7 +8,7 @@ use crate::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QuerySelect,
+    QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -27,6 +27,21 @@ pub async fn lock_officer<C: ConnectionTrait>(txn: &C, officer_id: i32) -> AppRe
         ));
     }
     Ok(officer)
+}
+
+/// Locks these users' rows for the rest of the transaction, in id order (PostgreSQL
+/// `FOR UPDATE`; SQLite: the write lock), whatever their role or state.
+pub async fn lock_users<C: ConnectionTrait>(txn: &C, ids: &[i32]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.to_vec()))
+        .order_by_asc(user::Column::Id)
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    Ok(())
 }
 
 /// An officer's account and profile (a profile is created empty if missing).

@@ -44,3 +44,15 @@ pub async fn training_title<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<St
         .map(|t| t.title)
         .unwrap_or_default())
 }
+
+/// The session locked for this transaction, as an officer may see it (no drafts): what a rule
+/// reads before taking or giving up a seat, so that a cancellation or an edit committed
+/// meanwhile is seen (PostgreSQL `FOR UPDATE`; SQLite: the write lock).
+pub async fn lock_visible_session<C: ConnectionTrait>(
+    txn: &C,
+    session_id: i32,
+) -> AppResult<session::Model> {
+    Some(lock_session(txn, session_id).await?)
+        .filter(|s| s.status != SessionStatus::Brouillon)
+        .ok_or(AppError::NotFound)
+}

@@ -1,4 +1,5 @@
 use super::{TrainingForm, TrainingList, TrainingRow, TrainingSession};
+use crate::model::max_len;
 use crate::{
     checks::Check,
     dates,
@@ -44,10 +45,10 @@ struct Valid {
 
 fn check(input: &TrainingInput) -> (Check, Valid) {
     let mut c = Check::new();
-    let title = c.text("title", &input.title, 150);
-    let description = c.optional_text("description", &input.description, 5000);
-    let theme = c.text("theme", &input.theme, 80);
-    let provider = c.text("provider", &input.provider, 150);
+    let title = c.text("title", &input.title, max_len::TRAINING_TITLE);
+    let description = c.optional_text("description", &input.description, max_len::DESCRIPTION);
+    let theme = c.text("theme", &input.theme, max_len::THEME);
+    let provider = c.text("provider", &input.provider, max_len::PROVIDER);
     c.optional_text("format", &input.format, 20);
     let format = TrainingFormat::from_code(input.format.trim());
     if format.is_none() {

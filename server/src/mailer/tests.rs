@@ -304,6 +304,51 @@ async fn two_workers_on_postgresql_send_each_of_500_mails_once() {
     assert!(left.is_empty());
 }
 
+#[tokio::test]
+async fn a_database_error_while_marking_loses_no_mark_and_sends_nothing_twice() {
+    use sea_orm::ConnectionTrait;
+    let db = app::testing::file_sqlite().await;
+    queue(&db, 5).await;
+    // The first « sent » mark fails once, as a database that drops a connection would.
+    db.execute_unprepared(
+        "CREATE TABLE panne (restantes INTEGER NOT NULL);
+         INSERT INTO panne VALUES (1);
+         CREATE TRIGGER panne_une_fois BEFORE UPDATE OF status ON email_outbox
+         WHEN NEW.status = 'envoye' AND (SELECT restantes FROM panne) > 0
+         BEGIN
+             UPDATE panne SET restantes = restantes - 1;
+             SELECT RAISE(FAIL, 'panne simulée de la base');
+         END;",
+    )
+    .await
+    .unwrap();
+    let port = free_port();
+    let server = SmtpServer::start(port, &temp_dir("mark_fails_once"));
+    let cfg = config(port);
+    // Every email in flight is marked; the failed mark is made again.
+    let first = drain(&db, &cfg, "test").await;
+    let rows = email_outbox::Entity::find().all(&db).await.unwrap();
+    assert!(
+        rows.iter().all(|r| r.status == OutboxStatus::Envoye),
+        "first drain: {first:?}, {:?}",
+        rows.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert_eq!(first, Ok(5));
+    // Later runs, even once a stale claim would be taken over, send nothing again.
+    assert_eq!(drain(&db, &cfg, "test").await, Ok(0));
+    email_outbox::Entity::update_many()
+        .col_expr(
+            email_outbox::Column::ClaimedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now() - Days::hours(1))),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
+    assert_eq!(drain(&db, &cfg, "test").await, Ok(0));
+    assert_eq!(server.received().len(), 5, "each email once");
+    server.stop();
+}
+
 /// Benchmark (run by `bench/mail-throughput.sh`, not by the suite): one worker sends 1,000
 /// queued emails to aiosmtpd; prints emails per second.
 #[tokio::test]

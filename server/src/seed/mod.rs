@@ -88,6 +88,7 @@ async fn seed_at(
         txn.rollback().await?;
         return existing_report(db).await;
     }
+    refuse_real_accounts(&txn).await?;
     refuse_partial_demo(&txn, &plan).await?;
     let report = write_plan(&txn, &plan, hash).await?;
     txn.commit().await?;
@@ -106,6 +107,36 @@ async fn existing_report(db: &DatabaseConnection) -> Result<SeedReport, AppError
         sessions: session::Entity::find().count(db).await? as usize,
         enrolments: enrolment::Entity::find().count(db).await? as usize,
     })
+}
+
+/// Demo data, with its published password, never goes into a database that holds real
+/// accounts (product §7).
+async fn refuse_real_accounts(txn: &DatabaseTransaction) -> Result<(), AppError> {
+    let real = user::Entity::find()
+        .filter(user::Column::Email.not_like(format!("%@{EMAIL_DOMAIN}")))
+        .count(txn)
+        .await?;
+    if real > 0 {
+        return Err(AppError::refused(format!(
+            "Cette base contient déjà {real} compte(s) réel(s) : les données de démonstration, \
+             dont le mot de passe est public, n'y sont pas ajoutées."
+        )));
+    }
+    Ok(())
+}
+
+/// The demo accounts present (their password is published): `serve` names them in a warning
+/// at every start.
+pub async fn demo_accounts(db: &DatabaseConnection) -> Result<Vec<String>, AppError> {
+    let emails = FIXED_ACCOUNTS.iter().map(|(email, _, _)| *email);
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.is_in(emails))
+        .filter(user::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.email)
+        .collect())
 }
 
 /// Some demo address taken by a real account (the administrator was not): say so rather than

@@ -308,7 +308,11 @@ async fn seed_demo_keeps_every_invariant_and_is_idempotent() {
 
     let admin = find_by_email(&db, ADMIN_EMAIL).await.unwrap().unwrap();
     assert_eq!(admin.role, Role::Admin);
-    assert!(app::password::verify_password(DEMO_PASSWORD.into(), admin.password_hash).await);
+    assert!(
+        app::password::verify_password(DEMO_PASSWORD.into(), admin.password_hash)
+            .await
+            .unwrap()
+    );
 }
 
 /// The data set moves with the date it is seeded on: whatever the day (weekends, holidays,
@@ -373,4 +377,25 @@ fn seeding_can_run_on_any_tokio_worker() {
     fn assert_send<T: Send>(_: &T) {}
     let db = DatabaseConnection::default();
     assert_send(&seed_demo(&db));
+}
+
+#[tokio::test]
+async fn demo_data_never_goes_into_a_database_with_real_accounts() {
+    let db = app::testing::test_db().await;
+    app::accounts::create_user(
+        &db,
+        "claire.moreau@defense.gouv.fr",
+        "Claire Moreau",
+        Role::Admin,
+        "un-vrai-mot-de-passe".into(),
+    )
+    .await
+    .unwrap();
+    let err = seed_demo(&db).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Cette base contient déjà 1 compte(s) réel(s) : les données de démonstration, dont le mot de passe est public, n'y sont pas ajoutées."
+    );
+    assert!(find_by_email(&db, ADMIN_EMAIL).await.unwrap().is_none());
+    assert!(demo_accounts(&db).await.unwrap().is_empty());
 }

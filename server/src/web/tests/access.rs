@@ -217,6 +217,10 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
     let start = chrono::Utc::now() + chrono::Duration::days(30);
     app::testing::session_at(&app.db, t.id, start, 7, 5).await;
 
+    app.user("admin@test.demo", Role::Admin).await;
+    let admin = app.login("admin@test.demo", None).await;
+    // Refused calls first: they write nothing anywhere.
+    let before = written(&app.db).await;
     for (path, body) in STAFF_FUNCTIONS {
         let res = app.send(staff_call(path, body, Some(&officer))).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "officer on {path}");
@@ -226,16 +230,7 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
             StatusCode::UNAUTHORIZED,
             "anonymous on {path}"
         );
-        // The body is one the function reads: staff get past the role check.
-        let res = app.send(staff_call(path, body, Some(&staff))).await;
-        assert!(
-            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&res.status()),
-            "staff on {path}: {}",
-            res.status()
-        );
     }
-    app.user("admin@test.demo", Role::Admin).await;
-    let admin = app.login("admin@test.demo", None).await;
     for (path, body) in ADMIN_FUNCTIONS {
         for (who, cookie) in [("officer", Some(&officer)), ("staff", Some(&staff))] {
             let res = app
@@ -249,11 +244,32 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
             StatusCode::UNAUTHORIZED,
             "anonymous on {path}"
         );
-        let res = app.send(form_request(path, body, Some(&admin))).await;
+    }
+    assert_eq!(
+        written(&app.db).await,
+        before,
+        "a refused call wrote something"
+    );
+    // The bodies are ones the functions read: staff and admins get past the role check, to
+    // an answer that is theirs (done, or refused for a reason of the data), never a failure.
+    for (path, body) in STAFF_FUNCTIONS {
+        let res = app.send(staff_call(path, body, Some(&staff))).await;
+        let status = res.status();
         assert!(
-            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&res.status()),
-            "admin on {path}: {}",
-            res.status()
+            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&status)
+                && !status.is_server_error(),
+            "staff on {path}: {status} {}",
+            body_text(res).await
+        );
+    }
+    for (path, body) in ADMIN_FUNCTIONS {
+        let res = app.send(form_request(path, body, Some(&admin))).await;
+        let status = res.status();
+        assert!(
+            ![StatusCode::FORBIDDEN, StatusCode::UNAUTHORIZED].contains(&status)
+                && !status.is_server_error(),
+            "admin on {path}: {status} {}",
+            body_text(res).await
         );
     }
     for page in ["/admin/utilisateurs", "/admin/courriels"] {
@@ -284,19 +300,66 @@ async fn every_staff_function_refuses_officers_and_anonymous_users() {
     );
 }
 
+/// The server functions of every user (officers' own data, the current user, login), which
+/// check for themselves who may call them: every function is in one of the three tables.
+const USER_FUNCTIONS: &[&str] = &[
+    "/api/avis",
+    "/api/catalogue",
+    "/api/connexion",
+    "/api/deconnexion",
+    "/api/invitation",
+    "/api/invitation/decliner",
+    "/api/mes-formations",
+    "/api/message",
+    "/api/moi",
+    "/api/mon-programme",
+    "/api/notification/ouvrir",
+    "/api/notifications",
+    "/api/notifications/tout-lu",
+    "/api/place",
+    "/api/profil/agenda",
+    "/api/profil/agenda/modifier",
+    "/api/profil/desabonner",
+    "/api/profil/preferences",
+    "/api/profil/preferences/enregistrer",
+    "/api/session",
+];
+
 #[test]
-fn the_table_lists_every_staff_function() {
+fn the_tables_list_every_server_function() {
     let listed: Vec<&str> = STAFF_FUNCTIONS
         .iter()
         .chain(ADMIN_FUNCTIONS)
         .map(|(p, _)| *p)
+        .chain(USER_FUNCTIONS.iter().copied())
         .collect();
-    for (path, _) in leptos::server_fn::axum::server_fn_paths() {
-        if path.starts_with("/api/gestion") || path.starts_with("/api/admin") {
-            assert!(
-                listed.contains(&path),
-                "{path} is a staff function missing from STAFF_FUNCTIONS"
-            );
-        }
+    let real: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    for path in &real {
+        assert!(
+            listed.contains(path),
+            "{path} is in no table: add it to STAFF_FUNCTIONS, ADMIN_FUNCTIONS or USER_FUNCTIONS"
+        );
     }
+    for path in &listed {
+        assert!(
+            real.contains(path),
+            "{path} is listed but is no server function"
+        );
+    }
+}
+
+/// How many rows the tables that refused calls could write hold.
+async fn written(db: &sea_orm::DatabaseConnection) -> [u64; 6] {
+    use app::entities::{email_outbox, enrolment, invitation, journal, session, user};
+    use sea_orm::PaginatorTrait;
+    [
+        enrolment::Entity::find().count(db).await.unwrap(),
+        invitation::Entity::find().count(db).await.unwrap(),
+        email_outbox::Entity::find().count(db).await.unwrap(),
+        user::Entity::find().count(db).await.unwrap(),
+        session::Entity::find().count(db).await.unwrap(),
+        journal::Entity::find().count(db).await.unwrap(),
+    ]
 }

@@ -99,3 +99,134 @@ async fn a_refused_login_keeps_the_typed_address() {
     );
     assert!(html.contains(r#"name="next" value="/mes-formations""#));
 }
+
+#[tokio::test]
+async fn a_login_target_with_control_characters_lands_on_the_home_page() {
+    let app = test_app().await;
+    app.user("officier@test.demo", Role::Officer).await;
+    // A tab would send the browser to evil.example; a newline cannot go in a header at all.
+    for next in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D%0A/evil.example",
+    ] {
+        let req = post("/api/connexion")
+            .header(header::ACCEPT, "text/html")
+            .body(Body::from(format!(
+                "email=officier@test.demo&password={PASSWORD}&next={next}"
+            )))
+            .unwrap();
+        let res = app.send(req).await;
+        assert_eq!(res.status(), StatusCode::FOUND, "{next}");
+        assert_eq!(location(&res), "/formations", "{next}");
+        assert!(session_cookie(&res).is_some(), "{next}: logged in");
+    }
+}
+
+#[tokio::test]
+async fn a_login_starts_from_empty_session_data() {
+    let app = test_app().await;
+    app.user("premier@test.demo", Role::Staff).await;
+    app.user("second@test.demo", Role::Officer).await;
+    // The first user leaves a pending message in the session (a staff action's outcome)…
+    let first = app.login("premier@test.demo", None).await;
+    let res = app
+        .send(
+            post("/api/notifications/tout-lu")
+                .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, &first)
+                .header(header::REFERER, "http://cassiopee.test/notifications")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    // … then someone else logs in on the same browser: nothing of it is shown to them.
+    let second = app.login("second@test.demo", Some(&first)).await;
+    let res = app.send(get("/formations", Some(&second))).await;
+    let html = body_text(res).await;
+    assert!(
+        !html.contains("Aucune notification non lue."),
+        "the previous user's message leaked"
+    );
+}
+
+#[tokio::test]
+async fn a_password_reset_or_a_deactivation_ends_that_users_sessions() {
+    let app = test_app().await;
+    let admin = app.user("admin@test.demo", Role::Admin).await;
+    let staff = app.user("gestion@test.demo", Role::Staff).await;
+    let officer = app.user("officier@test.demo", Role::Officer).await;
+    let staff_cookie = app.login("gestion@test.demo", None).await;
+    let officer_cookie = app.login("officier@test.demo", None).await;
+    let now = chrono::Utc::now();
+    app::admin::service::reset_password(
+        &app.db,
+        admin,
+        staff,
+        "un-nouveau-mot-de-passe".into(),
+        now,
+    )
+    .await
+    .unwrap();
+    let res = app.send(get("/gestion", Some(&staff_cookie))).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "logged out by the reset"
+    );
+    app::officers::service::set_active(&app.db, admin, officer, false, now)
+        .await
+        .unwrap();
+    app::officers::service::set_active(&app.db, admin, officer, true, now)
+        .await
+        .unwrap();
+    let res = app
+        .send(get("/mes-formations", Some(&officer_cookie)))
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "logged out by the deactivation"
+    );
+}
+
+/// Password checks are bounded (one per core, a short queue): a flood of logins gets « Trop de
+/// tentatives » (429) for what does not fit, never a 5xx, and the memory stays bounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flood_of_logins_is_answered_429_in_french() {
+    let app = std::sync::Arc::new(test_app_with(app::password::PasswordGate::new(1, 2)).await);
+    app.user("officier@test.demo", Role::Officer).await;
+    let tries: Vec<_> = (0..40)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let req = form_request(
+                    "/api/connexion",
+                    "email=officier@test.demo&password=pas-le-bon&next=",
+                    None,
+                );
+                let res = app.send(req).await;
+                let status = res.status();
+                (status, body_text(res).await)
+            })
+        })
+        .collect();
+    let mut busy = 0;
+    for t in tries {
+        let (status, text) = t.await.unwrap();
+        assert!(!status.is_server_error(), "{status}: {text}");
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // The typed error: the page shows its French message.
+            let error: app::error::AppError = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                error.to_string(),
+                "Trop de tentatives, réessayez dans un instant."
+            );
+            busy += 1;
+        } else {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+        }
+    }
+    assert!(busy > 0, "some attempts were turned away");
+}

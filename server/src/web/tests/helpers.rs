@@ -22,6 +22,11 @@ pub(super) struct TestApp {
 }
 
 pub(super) async fn test_app() -> TestApp {
+    test_app_with(app::password::PasswordGate::for_this_machine()).await
+}
+
+/// The app with its own gate for password checks (a small one to test floods of logins).
+pub(super) async fn test_app_with(password_gate: app::password::PasswordGate) -> TestApp {
     // A file database with the production pool (several connections, acquire timeout): a
     // single in-memory connection once stalled a run for minutes instead of failing.
     let db = app::testing::file_sqlite().await;
@@ -30,7 +35,6 @@ pub(super) async fn test_app() -> TestApp {
         database_url: String::new(),
         site_addr: "127.0.0.1:0".parse().unwrap(),
         secure_cookies: false,
-        demo: false,
         public_url: "http://cassiopee.test".to_owned(),
         mail: crate::config::MailSettings {
             from: "Cassiopée <test@cassiopee.invalid>".parse().unwrap(),
@@ -42,6 +46,7 @@ pub(super) async fn test_app() -> TestApp {
             leptos_options,
             db: db.clone(),
             public_url: app::notification::PublicUrl::new(&config.public_url),
+            password_gate,
         },
         &config,
     );

@@ -5,5 +5,6 @@ mod access;
 mod auth;
 mod hardening;
 mod helpers;
+mod input;
 mod officer;
 mod staff;

@@ -167,3 +167,50 @@ async fn the_calendar_feed_needs_its_secret_address_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// An action applies to the state the officer saw: « Quitter la liste d'attente » posted from
+/// a page shown before a promotion must not give up the seat the officer has since received.
+#[tokio::test]
+async fn leaving_the_waitlist_after_a_promotion_keeps_the_seat() {
+    let app = test_app().await;
+    app.user("assise@test.demo", Role::Officer).await;
+    let waiting = app.user("attente@test.demo", Role::Officer).await;
+    let s = open_session(&app.db).await; // one seat
+    let seated = app.login("assise@test.demo", None).await;
+    let late = app.login("attente@test.demo", None).await;
+    let act = |action: &str, cookie: &str| {
+        form_request(
+            "/api/place",
+            &format!("session_id={s}&action={action}"),
+            Some(cookie),
+        )
+    };
+    assert_eq!(
+        app.send(act("Enrol", &seated)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.send(act("JoinWaitlist", &late)).await.status(),
+        StatusCode::OK
+    );
+    // The seat frees: the waiting officer is promoted…
+    assert_eq!(
+        app.send(act("Withdraw", &seated)).await.status(),
+        StatusCode::OK
+    );
+    // … and then posts « Quitter la liste d'attente » from the page they still had open.
+    let res = app.send(act("LeaveWaitlist", &late)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = body_text(res).await;
+    assert!(
+        text.contains("vous êtes maintenant inscrit"),
+        "the refusal shows the new state: {text}"
+    );
+    assert_eq!(
+        app::testing::status_of(&app.db, s, waiting).await,
+        app::model::EnrolmentStatus::Inscrit
+    );
+    // Withdrawing from a seat one does not hold is refused the same way.
+    let res = app.send(act("Withdraw", &seated)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
