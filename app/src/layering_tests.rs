@@ -1,6 +1,7 @@
 //! Keeps the layering written at the top of `lib.rs`: a module uses only the modules declared
 //! before it. Every `.rs` file of a module (its tests included) is read, comments aside, and
-//! each `crate::` path — alone or in a `use crate::{…}` group — names the module it reaches.
+//! each path that leaves it — `crate::…`, alone or in a `use crate::{…}` group, or a chain of
+//! `super::` that climbs to the crate root — names the module it reaches.
 
 use std::{
     collections::BTreeSet,
@@ -112,34 +113,104 @@ fn crate_paths(code: &str) -> BTreeSet<String> {
         if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
             continue; // `my_crate::`, not ours
         }
-        if let Some(group) = rest.strip_prefix('{') {
-            let mut depth = 1;
-            let mut item_start = true;
-            for (i, c) in group.char_indices() {
-                match c {
-                    '{' => depth += 1,
-                    '}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            break;
-                        }
-                    }
-                    ',' if depth == 1 => item_start = true,
-                    c if c.is_whitespace() => {}
-                    _ if item_start && depth == 1 => {
-                        if let Some(name) = ident_at(&group[i..]) {
-                            found.insert(name);
-                        }
-                        item_start = false;
-                    }
-                    _ => {}
-                }
-            }
-        } else if let Some(name) = ident_at(rest) {
-            found.insert(name);
-        }
+        path_heads(rest, &mut found);
     }
     found
+}
+
+/// The identifiers a path continues with after `rest`: one name, every name of a `{…}` group,
+/// or `*` for a glob.
+fn path_heads(rest: &str, found: &mut BTreeSet<String>) {
+    if rest.starts_with('*') {
+        found.insert("*".to_owned());
+    } else if let Some(group) = rest.strip_prefix('{') {
+        let mut depth = 1;
+        let mut item_start = true;
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                ',' if depth == 1 => item_start = true,
+                c if c.is_whitespace() => {}
+                _ if item_start && depth == 1 => {
+                    if let Some(name) = ident_at(&group[i..]) {
+                        found.insert(name);
+                    } else if group[i..].starts_with('*') {
+                        found.insert("*".to_owned());
+                    }
+                    item_start = false;
+                }
+                _ => {}
+            }
+        }
+    } else if let Some(name) = ident_at(rest) {
+        found.insert(name);
+    }
+}
+
+/// The top-level modules that `super::` chains reach from a file `depth` modules below the
+/// crate root (`x.rs` and `x/mod.rs`: 1, `x/y.rs`: 2…), counting the inline `mod m { … }`
+/// blocks the chain stands in.
+fn super_paths(code: &str, depth: usize) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let bytes = code.as_bytes();
+    let mut braces = 0usize;
+    let mut inline_mods: Vec<usize> = Vec::new();
+    let mut i = 0;
+    let word_start =
+        |i: usize| i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => braces += 1,
+            b'}' => {
+                braces = braces.saturating_sub(1);
+                if inline_mods.last().is_some_and(|&d| braces < d) {
+                    inline_mods.pop();
+                }
+            }
+            b'm' if word_start(i) && code[i..].starts_with("mod ") => {
+                let after = &code[i + 4..];
+                if let Some(name) = ident_at(after.trim_start()) {
+                    let tail = after.trim_start()[name.len()..].trim_start();
+                    if tail.starts_with('{') {
+                        inline_mods.push(braces + 1);
+                    }
+                }
+            }
+            b's' if word_start(i) && code[i..].starts_with("super::") => {
+                let mut rest = &code[i..];
+                let mut climbs = 0;
+                while let Some(r) = rest.strip_prefix("super::") {
+                    climbs += 1;
+                    rest = r;
+                }
+                if climbs >= depth + inline_mods.len() {
+                    path_heads(rest, &mut found);
+                }
+                i += "super::".len() * climbs;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// How many modules below the crate root a file is.
+fn module_depth(root: &Path, file: &Path) -> usize {
+    let rel = file.strip_prefix(root).unwrap_or(file);
+    let parts = rel.components().count();
+    if rel.file_name().is_some_and(|n| n == "mod.rs") {
+        parts - 1
+    } else {
+        parts
+    }
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -172,7 +243,19 @@ fn upward_arrows(root: &Path) -> Vec<(String, String, String)> {
         files.sort();
         for file in files {
             let code = strip_comments(&fs::read_to_string(&file).expect("read source"));
-            for used in crate_paths(&code) {
+            let mut used_all = crate_paths(&code);
+            used_all.extend(super_paths(&code, module_depth(root, &file)));
+            for used in used_all {
+                if used == "*" {
+                    // A glob of the crate root reaches every module, those above included.
+                    let shown = file
+                        .strip_prefix(root)
+                        .unwrap_or(&file)
+                        .display()
+                        .to_string();
+                    arrows.push((module.clone(), "* (every module)".to_owned(), shown));
+                    continue;
+                }
                 if let Some(r) = rank(&used)
                     && r > at
                 {
@@ -238,6 +321,22 @@ fn paths_are_read_alone_and_in_groups_comments_aside() {
 }
 
 #[test]
+fn super_chains_that_climb_to_the_root_are_read_too() {
+    let code = strip_comments(
+        "use super::helpers;\n\
+         use super::super::enrolment::Action;\n\
+         fn f() { super::super::{pages::X, app::Y}; }\n\
+         #[cfg(test)]\n\
+         mod tests { use super::*; use super::super::super::format::euros; }\n",
+    );
+    let found: Vec<String> = super_paths(&code, 2).into_iter().collect();
+    assert_eq!(found, ["app", "enrolment", "format", "pages"]);
+    // From a top-level module, `use super::*` is a glob of the whole crate.
+    let found: Vec<String> = super_paths("use super::*;", 1).into_iter().collect();
+    assert_eq!(found, ["*"]);
+}
+
+#[test]
 fn an_upward_import_is_caught_and_named() {
     let dir = std::env::temp_dir().join(format!("cassiopee_layers_{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
@@ -248,11 +347,19 @@ fn an_upward_import_is_caught_and_named() {
     )
     .unwrap();
     fs::write(dir.join("low/mod.rs"), "use crate::high::Thing;\n").unwrap();
+    fs::write(dir.join("low/deep.rs"), "use super::super::high::Other;\n").unwrap();
     fs::write(dir.join("high.rs"), "use crate::low::Other;\n").unwrap();
     let arrows = upward_arrows(&dir);
     let _ = fs::remove_dir_all(&dir);
     assert_eq!(
         arrows,
-        vec![("low".to_owned(), "high".to_owned(), "low/mod.rs".to_owned())]
+        vec![
+            (
+                "low".to_owned(),
+                "high".to_owned(),
+                "low/deep.rs".to_owned()
+            ),
+            ("low".to_owned(), "high".to_owned(), "low/mod.rs".to_owned())
+        ]
     );
 }

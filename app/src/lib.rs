@@ -59,8 +59,8 @@ mod notices_tests;
 // Behind the pages: each screen's data and its server functions, calling the rules.
 pub mod trainings;
 pub mod feedback;
-pub mod catalogue;
 pub mod programme;
+pub mod catalogue;
 pub mod officers;
 pub mod roster;
 pub mod officer_import;

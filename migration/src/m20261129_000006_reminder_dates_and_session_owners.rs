@@ -1,12 +1,14 @@
 //! Two corrections found by review (issue « fourteen defects »):
 //!
-//! - A reminder is done once per session *and start*: a session moved after its J-7 or J-1
-//!   gets them again for its new date. Existing marks take the session's current start.
+//! - A reminder is done once per session *and day*: a session moved to another day after its
+//!   J-7 or J-1 gets them again for its new date (moved within its day, it does not). Existing
+//!   marks take the Paris day of the session's current start (on SQLite, which has no time
+//!   zones, its UTC day: sessions run in the daytime, where the two agree).
 //! - Web sessions know their user and their creation: a password reset or a deactivation ends
 //!   that user's sessions, and none lives more than 7 days. Sessions stored before this
 //!   migration are removed (everyone logs in once more).
 
-use sea_orm_migration::{prelude::*, schema::*};
+use sea_orm_migration::{prelude::*, schema::*, sea_orm::DbBackend};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -17,17 +19,19 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(ScheduledNotices::Table)
-                .add_column(timestamp_with_time_zone_null(
-                    ScheduledNotices::SessionStartsAt,
-                ))
+                .add_column(string_len_null(ScheduledNotices::SessionDay, 10))
                 .to_owned(),
         )
         .await?;
+        let day = match m.get_database_backend() {
+            DbBackend::Postgres => "to_char(starts_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD')",
+            _ => "substr(starts_at, 1, 10)",
+        };
         m.get_connection()
-            .execute_unprepared(
-                "UPDATE scheduled_notices SET session_starts_at = \
-                 (SELECT starts_at FROM sessions WHERE sessions.id = scheduled_notices.session_id)",
-            )
+            .execute_unprepared(&format!(
+                "UPDATE scheduled_notices SET session_day = \
+                 (SELECT {day} FROM sessions WHERE sessions.id = scheduled_notices.session_id)"
+            ))
             .await?;
         m.drop_index(
             Index::drop()
@@ -38,11 +42,11 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(
             Index::create()
-                .name("uq_scheduled_notices_kind_session_start")
+                .name("uq_scheduled_notices_kind_session_day")
                 .table(ScheduledNotices::Table)
                 .col(ScheduledNotices::Kind)
                 .col(ScheduledNotices::SessionId)
-                .col(ScheduledNotices::SessionStartsAt)
+                .col(ScheduledNotices::SessionDay)
                 .unique()
                 .to_owned(),
         )
@@ -94,22 +98,22 @@ impl MigrationTrait for Migration {
         }
         m.drop_index(
             Index::drop()
-                .name("uq_scheduled_notices_kind_session_start")
+                .name("uq_scheduled_notices_kind_session_day")
                 .table(ScheduledNotices::Table)
                 .to_owned(),
         )
         .await?;
-        // Marks of a moved session's new dates would break the old unique key.
+        // Keep one mark per (kind, session), the latest, for the old unique key.
         m.get_connection()
             .execute_unprepared(
-                "DELETE FROM scheduled_notices WHERE session_starts_at IS NOT NULL AND \
-                 session_starts_at <> (SELECT starts_at FROM sessions WHERE sessions.id = scheduled_notices.session_id)",
+                "DELETE FROM scheduled_notices WHERE id NOT IN \
+                 (SELECT MAX(id) FROM scheduled_notices GROUP BY kind, session_id)",
             )
             .await?;
         m.alter_table(
             Table::alter()
                 .table(ScheduledNotices::Table)
-                .drop_column(ScheduledNotices::SessionStartsAt)
+                .drop_column(ScheduledNotices::SessionDay)
                 .to_owned(),
         )
         .await?;
@@ -129,7 +133,7 @@ impl MigrationTrait for Migration {
 #[derive(DeriveIden)]
 enum ScheduledNotices {
     Table,
-    SessionStartsAt,
+    SessionDay,
     Kind,
     SessionId,
 }

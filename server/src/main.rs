@@ -101,11 +101,8 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
     // `serve` never seeds (`cassiopee seed --demo` does, when asked): it only warns while the
     // demo accounts, whose password is published, can log in.
     let demo = seed::demo_accounts(&db).await.map_err(|e| e.to_string())?;
-    if !demo.is_empty() {
-        tracing::warn!(
-            "Comptes de démonstration actifs, au mot de passe public : {}. Ne servez pas de vraies données avec eux (désactivez-les dans /admin/utilisateurs).",
-            demo.join(", ")
-        );
+    if let Some(warning) = seed::demo_warning(&demo) {
+        tracing::warn!("{warning}");
     }
     session_store::DbSessionStore::new(db.clone())
         .spawn_cleanup(std::time::Duration::from_secs(3600));

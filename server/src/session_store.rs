@@ -7,7 +7,6 @@ use std::time::Duration;
 use app::entities::web_session;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     TryInsertResult,
@@ -123,22 +122,20 @@ impl SessionStore for DbSessionStore {
         ))
     }
 
+    /// Updates a session that exists. A session that no longer does (ended by a password
+    /// reset or a deactivation, expired, swept) is not brought back by a request still in
+    /// flight: nothing is written (tower-sessions creates new sessions with `create`).
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        // A record saved without having been created here (tower-sessions may) starts now; an
-        // existing one keeps its creation time.
-        let mut row = to_active_model(record)?;
-        row.created_at = Set(Some(Utc::now()));
-        web_session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(web_session::Column::Id)
-                    .update_columns([
-                        web_session::Column::Data,
-                        web_session::Column::ExpiresAt,
-                        web_session::Column::UserId,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.db)
+        let row = to_active_model(record)?;
+        web_session::Entity::update_many()
+            .set(web_session::ActiveModel {
+                data: row.data,
+                expires_at: row.expires_at,
+                user_id: row.user_id,
+                ..Default::default()
+            })
+            .filter(web_session::Column::Id.eq(record.id.to_string()))
+            .exec(&self.db)
             .await
             .map_err(backend)?;
         Ok(())
@@ -206,6 +203,12 @@ mod tests {
         }
     }
 
+    /// Stores a record as a new session would be.
+    async fn insert(store: &DbSessionStore, rec: &Record) {
+        let mut rec = rec.clone();
+        store.create(&mut rec).await.unwrap();
+    }
+
     async fn count(store: &DbSessionStore) -> u64 {
         use sea_orm::PaginatorTrait;
         web_session::Entity::find().count(&store.db).await.unwrap()
@@ -224,7 +227,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn save_updates_existing_and_inserts_new() {
+    async fn save_updates_existing_and_never_brings_back_an_ended_session() {
         let store = sqlite_store().await;
         let mut rec = record(TDuration::hours(1));
         store.create(&mut rec).await.unwrap();
@@ -233,11 +236,15 @@ mod tests {
         store.save(&rec).await.unwrap();
         assert_eq!(store.load(&rec.id).await.unwrap(), Some(rec.clone()));
 
-        // save on an unknown id inserts (tower-sessions saves records it never created here).
+        // Ended meanwhile (a password reset): a request still in flight saves it again, and
+        // nothing comes back.
+        app::accounts::end_sessions(&store.db, 42).await.unwrap();
+        store.save(&rec).await.unwrap();
+        assert_eq!(store.load(&rec.id).await.unwrap(), None);
         let other = record(TDuration::hours(1));
         store.save(&other).await.unwrap();
-        assert_eq!(store.load(&other.id).await.unwrap(), Some(other));
-        assert_eq!(count(&store).await, 2);
+        assert_eq!(store.load(&other.id).await.unwrap(), None);
+        assert_eq!(count(&store).await, 0);
     }
 
     #[tokio::test]
@@ -255,7 +262,7 @@ mod tests {
     async fn expired_record_is_not_loaded() {
         let store = sqlite_store().await;
         let rec = record(TDuration::seconds(-1));
-        store.save(&rec).await.unwrap();
+        insert(&store, &rec).await;
         assert_eq!(store.load(&rec.id).await.unwrap(), None);
     }
 
@@ -263,15 +270,15 @@ mod tests {
     async fn delete_expired_removes_only_expired() {
         let store = sqlite_store().await;
         let live = record(TDuration::hours(1));
-        store.save(&live).await.unwrap();
+        insert(&store, &live).await;
         for _ in 0..2 {
-            store.save(&record(TDuration::minutes(-5))).await.unwrap();
+            insert(&store, &record(TDuration::minutes(-5))).await;
         }
         assert_eq!(store.delete_expired().await.unwrap(), 2);
         assert_eq!(count(&store).await, 1);
         assert_eq!(store.load(&live.id).await.unwrap(), Some(live.clone()));
         // The trait version, as used by tower-sessions' deletion task, removes them too.
-        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        insert(&store, &record(TDuration::minutes(-5))).await;
         assert_eq!(count(&store).await, 2);
         ExpiredDeletion::delete_expired(&store).await.unwrap();
         assert_eq!(count(&store).await, 1);
@@ -345,9 +352,9 @@ mod tests {
     #[tokio::test]
     async fn spawn_cleanup_sweeps_periodically() {
         let store = sqlite_store().await;
-        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        insert(&store, &record(TDuration::minutes(-5))).await;
         let live = record(TDuration::hours(1));
-        store.save(&live).await.unwrap();
+        insert(&store, &live).await;
         let handle = store.clone().spawn_cleanup(Duration::from_millis(10));
         // Waits for the sweep (at most 10 s), then checks it kept the live record.
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -355,7 +362,7 @@ mod tests {
             assert!(std::time::Instant::now() < deadline, "no sweep within 10 s");
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        store.save(&record(TDuration::minutes(-5))).await.unwrap();
+        insert(&store, &record(TDuration::minutes(-5))).await;
         while count(&store).await > 1 {
             assert!(
                 std::time::Instant::now() < deadline,
@@ -381,7 +388,7 @@ mod tests {
             .expect("migrate postgres");
         round_trip(&store).await;
         let expired = record(TDuration::seconds(-1));
-        store.save(&expired).await.unwrap();
+        insert(&store, &expired).await;
         assert_eq!(store.load(&expired.id).await.unwrap(), None);
         assert_eq!(store.delete_expired().await.unwrap(), 1);
         db.close().await.unwrap();

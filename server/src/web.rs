@@ -24,6 +24,7 @@ use std::sync::{
     Arc,
     atomic::{AtomicBool, Ordering},
 };
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 
 #[derive(Clone)]
@@ -82,6 +83,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(limit_bodies))
         .layer(middleware::from_fn(refuse_cross_origin))
         .layer(middleware::from_fn(harden_headers))
+        .layer(CatchPanicLayer::custom(answer_a_panic))
         .with_state(state)
 }
 
@@ -234,6 +236,22 @@ async fn error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// A panic while answering (a bug): logged, and answered with the French message of a
+/// technical error rather than a closed connection.
+fn answer_a_panic(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(sans message)");
+    tracing::error!(panic = detail, "panic while answering a request");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Internal.to_string(),
+    )
+        .into_response()
+}
+
 /// The CSV upload of `/gestion/officiers/import`.
 const UPLOAD: &str = "/api/gestion/officiers/import/fichier";
 /// The largest request body: a form, or the CSV upload (its 2 MB file, the form around it, and
@@ -251,10 +269,8 @@ async fn limit_bodies(req: Request, next: Next) -> Response {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                let v = v.to_ascii_lowercase();
-                v.starts_with("multipart/form-data") && v.contains("boundary=")
-            });
+            // What server_fn's decoder would fail on (it panics), refused here.
+            .is_some_and(|v| multer::parse_boundary(v).is_ok());
         if !multipart {
             return (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -137,6 +137,10 @@ fn demo_data_comes_from_seed_and_every_start_warns_about_it() {
         .find(|l| l.contains("Comptes de démonstration actifs"))
         .unwrap_or_else(|| panic!("a warning at start:\n{}", server.output.join("\n")));
     assert!(warning.contains("admin@mirvog.demo"), "{warning}");
+    assert!(
+        warning.contains("et 120 autre(s) @mirvog.demo"),
+        "the generated officers share the password: {warning}"
+    );
     let status = login(&server.addr, "admin@mirvog.demo", "Cassiopee2026!");
     assert!(
         status.contains("200"),

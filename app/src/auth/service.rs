@@ -94,9 +94,15 @@ fn same_origin_path(base: &str, next: &str) -> Option<String> {
     if target.origin() != base.origin() {
         return None;
     }
+    // `/.//evil.example` resolves to the path `//evil.example`, which a browser reads as
+    // another site: a path kept must start with exactly one slash.
+    let path = target.path();
+    if path.starts_with("//") || path.starts_with("/\\") {
+        return None;
+    }
     Some(match target.query() {
-        Some(q) => format!("{}?{q}", target.path()),
-        None => target.path().to_owned(),
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
     })
 }
 
@@ -237,6 +243,11 @@ mod tests {
             "http://evil.example/formations",
             "javascript:alert(1)",
             "/formations\u{0}",
+            "/.//evil.example",
+            "/..//evil.example",
+            "/%2e//evil.example",
+            "/a/..//evil.example",
+            "/./\\evil.example",
         ] {
             assert_eq!(
                 landing_page(Role::Officer, Some(next)),

@@ -182,12 +182,42 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
     let mut row: crate::entities::session::ActiveModel = s.clone().into();
     row.status = Set(crate::model::SessionStatus::Brouillon);
     row.update(&db).await.unwrap();
-    let seated = officer_with_programme(&db, "Agnès Brouillon", 90, &[]).await;
+    let seated =
+        officer_with_programme(&db, "Agnès Brouillon", 90, &[(t.id, Priority::Obligatoire)]).await;
     let waiting = officer_with_programme(&db, "Bruno Brouillon", 90, &[]).await;
+    let removed = officer_with_programme(&db, "Chloé Retirée", 90, &[]).await;
     let now = Utc::now();
-    crate::enrolment::staff::enrol_officers(&db, staff, s.id, &[seated.id, waiting.id], now)
+    let all = [seated.id, waiting.id, removed.id];
+    crate::enrolment::staff::enrol_officers(&db, staff, s.id, &all, now)
         .await
         .unwrap();
+    // Staff rework the draft: a new place, an officer taken out; still nothing said.
+    let mut row: crate::entities::session::ActiveModel =
+        crate::entities::session::Entity::find_by_id(s.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    row.location = Set("Hôtel de Brienne, Paris".to_owned());
+    row.update(&db).await.unwrap();
+    let place = crate::records::place::own_enrolment(&db, s.id, removed.id)
+        .await
+        .unwrap()
+        .unwrap();
+    crate::enrolment::staff::remove_participant(&db, staff, s.id, place.id, now)
+        .await
+        .unwrap();
+    // Another draft with a place, cancelled: nobody to tell.
+    let other = session_at(&db, t.id, in_days(60), 7, 5).await;
+    let mut row: crate::entities::session::ActiveModel = other.clone().into();
+    row.status = Set(crate::model::SessionStatus::Brouillon);
+    row.update(&db).await.unwrap();
+    crate::enrolment::staff::enrol_officers(&db, staff, other.id, &[removed.id], now)
+        .await
+        .unwrap();
+    let cancelled = crate::planning::lifecycle::cancel(&db, staff, other.id, now);
+    assert!(cancelled.await.unwrap().is_empty());
 
     // The draft does not exist for officers: no message, no email, nothing in their lists.
     let told = |id: i32| {
@@ -200,8 +230,9 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
                 .unwrap()
         }
     };
-    assert!(told(seated.id).await.is_empty());
-    assert!(told(waiting.id).await.is_empty());
+    for o in [&seated, &waiting, &removed] {
+        assert!(told(o.id).await.is_empty(), "{}", o.display_name);
+    }
     assert!(
         email_outbox::Entity::find()
             .all(&db)
@@ -215,6 +246,23 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
         .await
         .unwrap();
     assert!(!feed.contains("Préparer un conseil"));
+    let programme = crate::programme::service::programme_of(&db, seated.id, now, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        programme.items[0].status,
+        crate::programme::ItemStatus::APlanifier
+    );
+    // The place still keeps the officer's dates (§3.3), without naming the draft.
+    let overlapping = session_at(&db, t.id, in_days(30), 7, 5).await;
+    let err = crate::enrolment::actions::enrol(&db, seated.id, overlapping.id, now)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refusal(err),
+        "Impossible : la MiRVOG vous a déjà prévu une formation à ces dates. Contactez-la pour en savoir plus."
+    );
 
     // Published: each hears of the place staff gave them, with its email.
     publish(&db, staff, s.id, now).await.unwrap();
@@ -238,5 +286,17 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
             .upcoming
             .len(),
         1
+    );
+    assert!(
+        told(removed.id).await.is_empty(),
+        "never told of places it lost"
+    );
+    let programme = crate::programme::service::programme_of(&db, seated.id, now, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        programme.items[0].status,
+        crate::programme::ItemStatus::Inscrit
     );
 }

@@ -281,6 +281,13 @@ async fn check_no_overlap<C: ConnectionTrait>(
     let Some(clash) = find_clash(txn, officer_id, s.id, s.starts_at, s.ends_at).await? else {
         return Ok(());
     };
+    if clash.draft {
+        // A place staff gave in a session not yet published: it exists, but is not the
+        // officer's to know before publication.
+        return Err(AppError::refused(
+            "Impossible : la MiRVOG vous a déjà prévu une formation à ces dates. Contactez-la pour en savoir plus.",
+        ));
+    }
     let place = if clash.waiting {
         "êtes sur la liste d'attente de"
     } else {

@@ -9,8 +9,9 @@ pub struct Model {
     pub id: i32,
     pub kind: String,
     pub session_id: i32,
-    /// The session's start the reminder was for: a session moved later gets it again.
-    pub session_starts_at: Option<DateTimeUtc>,
+    /// The Paris day (`YYYY-MM-DD`) of the session's start the reminder was for: a session
+    /// moved to another day gets it again.
+    pub session_day: Option<String>,
     pub done_at: DateTimeUtc,
 }
 

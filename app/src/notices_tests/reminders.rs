@@ -198,24 +198,35 @@ async fn a_session_moved_after_its_reminders_gets_them_again_for_its_new_date() 
     let db = test_db().await;
     let t = training(&db, "Déménager").await;
     let now = Utc::now();
-    let s = session_at(&db, t.id, now + Duration::days(5), 7, 5).await;
+    // At 10 h in Paris, five days from now: an hour later is the same day.
+    let day = crate::dates::paris_date(now + Duration::days(5));
+    let ten = chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+    let start = crate::dates::from_paris(day, ten).unwrap();
+    let s = session_at(&db, t.id, start, 7, 5).await;
     let o = officer(&db, "Gaston Déplacé").await.id;
     enrol(&db, o, s.id, now - Duration::days(10)).await.unwrap();
     let base = PublicUrl::default();
     run(&db, &base, now).await.unwrap();
     assert_eq!(reminders_of(&db, o).await, 1, "J-7 for the first date");
+    // An hour later the same day: the reminder already said it.
+    let mut row: session::ActiveModel = s.clone().into();
+    row.starts_at = Set(s.starts_at + Duration::hours(1));
+    row.ends_at = Set(s.ends_at + Duration::hours(1));
+    let s = row.update(&db).await.unwrap();
+    run(&db, &base, now).await.unwrap();
+    assert_eq!(reminders_of(&db, o).await, 1, "not again for the same day");
 
     // Staff move it three weeks later: J-7 and J-1 are due again, for the new date.
     let mut row: session::ActiveModel = s.clone().into();
     row.starts_at = Set(s.starts_at + Duration::days(21));
     row.ends_at = Set(s.ends_at + Duration::days(21));
-    row.update(&db).await.unwrap();
-    let j7 = now + Duration::days(20);
+    let moved = row.update(&db).await.unwrap();
+    let j7 = moved.starts_at - Duration::days(6);
     run(&db, &base, j7).await.unwrap();
     assert_eq!(reminders_of(&db, o).await, 2, "J-7 for the new date");
     run(&db, &base, j7).await.unwrap();
     assert_eq!(reminders_of(&db, o).await, 2, "still once per date");
-    run(&db, &base, now + Duration::days(25) + Duration::hours(12))
+    run(&db, &base, moved.starts_at - Duration::hours(12))
         .await
         .unwrap();
     assert_eq!(reminders_of(&db, o).await, 3, "J-1 for the new date");

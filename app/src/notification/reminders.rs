@@ -3,10 +3,10 @@
 //! starts (the officers still waiting are told), and the alert when seats are free while a
 //! waitlist exists (it should never happen). The server runs [`run`] every minute.
 //!
-//! Each (reminder, session, start) is done once: a row of `scheduled_notices`, unique per
-//! triple, is inserted in the transaction of the notifications; a second instance, or a run
-//! after a restart, finds it and does nothing, and a session moved to another date gets its
-//! reminders again for that date. The session is read again, locked, in that transaction: a
+//! Each (reminder, session, day of its start) is done once: a row of `scheduled_notices`,
+//! unique per triple, is inserted in the transaction of the notifications; a second instance, or
+//! a run after a restart, finds it and does nothing, and a session moved to another day gets its
+//! reminders again for that day (moved within its day, it does not). The session is read again, locked, in that transaction: a
 //! session cancelled or moved since the scheduler listed it gets nothing. Windows are computed from the present, so a run after
 //! downtime catches up (a J-7 reminder missed during a day off still goes out at J-6), and a
 //! reminder whose moment has passed is not sent late (no J-7 once J-1 is due).
@@ -94,16 +94,16 @@ where
             .filter(session::Column::StartsAt.lte(to))
             .all(db)
             .await?;
-        let already: Vec<(i32, Option<DateTime<Utc>>)> = scheduled_notice::Entity::find()
+        let already: Vec<(i32, Option<String>)> = scheduled_notice::Entity::find()
             .select_only()
             .column(scheduled_notice::Column::SessionId)
-            .column(scheduled_notice::Column::SessionStartsAt)
+            .column(scheduled_notice::Column::SessionDay)
             .filter(scheduled_notice::Column::Kind.eq(reminder.code()))
             .filter(scheduled_notice::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
             .into_tuple()
             .all(db)
             .await?;
-        let done_for = |s: &session::Model| already.contains(&(s.id, Some(s.starts_at)));
+        let done_for = |s: &session::Model| already.contains(&(s.id, Some(day_of(s))));
         for s in sessions.into_iter().filter(|s| !done_for(s)) {
             if once(db, reminder, &s, base, now).await? {
                 done += 1;
@@ -111,6 +111,11 @@ where
         }
     }
     Ok(done)
+}
+
+/// The Paris day of a session's start, which a reminder is marked for.
+fn day_of(s: &session::Model) -> String {
+    crate::dates::paris_date(s.starts_at).to_string()
 }
 
 /// Sends one reminder of one session unless it was already done (by anyone); true if sent.
@@ -148,7 +153,7 @@ where
     let inserted = scheduled_notice::Entity::insert(scheduled_notice::ActiveModel {
         kind: Set(reminder.code().to_owned()),
         session_id: Set(s.id),
-        session_starts_at: Set(Some(s.starts_at)),
+        session_day: Set(Some(day_of(s))),
         done_at: Set(now),
         ..Default::default()
     })
@@ -156,7 +161,7 @@ where
         OnConflict::columns([
             scheduled_notice::Column::Kind,
             scheduled_notice::Column::SessionId,
-            scheduled_notice::Column::SessionStartsAt,
+            scheduled_notice::Column::SessionDay,
         ])
         .do_nothing()
         .to_owned(),

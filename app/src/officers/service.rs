@@ -240,6 +240,9 @@ where
         }));
     }
     if !active {
+        // Under the officer's lock: an enrolment cannot slip in between the count and the
+        // deactivation.
+        crate::records::officer::lock_users(&txn, &[id]).await?;
         let upcoming = enrolment::Entity::find()
             .filter(enrolment::Column::OfficerId.eq(id))
             .filter(enrolment::Column::Status.is_in(crate::records::place::LIVE))

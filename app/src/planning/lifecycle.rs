@@ -25,8 +25,8 @@ use crate::{
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, TransactionSession, TransactionTrait,
 };
 
 /// What an edit changed that officers must hear about (the notification issue hooks here).
@@ -137,11 +137,20 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let (txn, old, placed) = lock_with_participants(db, id).await?;
+    let (txn, old, _participants) = lock_with_participants(db, id).await?;
     editable(&old)?;
+    // Every place not given up: attendance already noted counts too.
+    let placed = enrolment::Entity::find()
+        .filter(enrolment::Column::SessionId.eq(id))
+        .filter(enrolment::Column::Status.is_not_in([
+            EnrolmentStatus::Desinscrit,
+            EnrolmentStatus::DesistementTardif,
+        ]))
+        .count(&txn)
+        .await?;
     let existing = Existing {
         session: &old,
-        placed: placed.len(),
+        placed: usize::try_from(placed).unwrap_or(usize::MAX),
     };
     let v = check(&txn, input, Some(existing), now).await?;
     let dates_changed = old.starts_at != v.starts_at || old.ends_at != v.ends_at;

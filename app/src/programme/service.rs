@@ -21,13 +21,14 @@ use std::collections::HashMap;
 /// How many open sessions `/mon-programme` offers per item.
 const NEXT_SESSIONS: u64 = 3;
 
-/// An officer's programme with each item's status derived from their places; with
-/// `with_sessions`, the next open sessions of each item still to plan.
+/// An officer's programme with each item's status derived from their places. The officer's
+/// own view (`officer_view`) adds the next open sessions of each item still to plan, and leaves
+/// out places in drafts (the officer hears of them at publication); staff see every place.
 pub async fn programme_of<C: ConnectionTrait>(
     db: &C,
     officer_id: i32,
     now: DateTime<Utc>,
-    with_sessions: bool,
+    officer_view: bool,
 ) -> AppResult<Option<Programme>> {
     let Some(p) = find(db, officer_id).await? else {
         return Ok(None);
@@ -46,12 +47,18 @@ pub async fn programme_of<C: ConnectionTrait>(
         .map(|t| (t.id, t.title))
         .collect();
     // The officer's places, with their sessions, grouped by training.
-    let places = enrolment::Entity::find()
+    let mut places = enrolment::Entity::find()
         .filter(enrolment::Column::OfficerId.eq(officer_id))
         .find_also_related(session::Entity)
         .order_by_desc(session::Column::StartsAt)
         .all(db)
         .await?;
+    if officer_view {
+        places.retain(|(_, s)| {
+            s.as_ref()
+                .is_some_and(|s| s.status != SessionStatus::Brouillon)
+        });
+    }
     let mut by_training: HashMap<i32, Vec<(enrolment::Model, session::Model)>> = HashMap::new();
     for (e, s) in places {
         if let Some(s) = s {
@@ -68,7 +75,7 @@ pub async fn programme_of<C: ConnectionTrait>(
             .filter(|(e, _)| e.status.is_live())
             .map(|(_, s)| s.id)
             .collect();
-        let next_sessions = if with_sessions && status == ItemStatus::APlanifier {
+        let next_sessions = if officer_view && status == ItemStatus::APlanifier {
             open_sessions(db, r.training_id, now)
                 .await?
                 .into_iter()

@@ -2,10 +2,11 @@
 //! every rule module sits above them (never beside or below another rule to borrow a query).
 //!
 //! Lock order, to stay free of deadlocks on PostgreSQL (SQLite's `BEGIN IMMEDIATE` write lock
-//! serialises writers anyway): officer rows (by id, [`officer::lock_officer`]) → enrolment rows
-//! → the session row ([`session::lock_session`], or the conditional update that takes a seat) →
-//! the promoted officers' enrolment rows. A transaction takes only the locks it needs, in this
-//! order.
+//! serialises writers anyway): officer rows, by id ([`officer::lock_officer`],
+//! [`officer::lock_users`]) → the session row ([`session::lock_session`]) → enrolment rows (the
+//! officer's own, then the promoted officers'). Enrolment rows are read freely but written only
+//! under the locks before them; the session's seat counter is changed under the session lock.
+//! A transaction takes only the locks it needs, in this order.
 
 pub mod invitation;
 pub mod officer;

@@ -56,6 +56,8 @@ pub struct Clash {
     pub title: String,
     pub dates: String,
     pub waiting: bool,
+    /// The other session is a draft: the officer has not been told of that place yet.
+    pub draft: bool,
 }
 
 /// §3.3: the officer's live place, if any, in another session overlapping `[starts, ends)`
@@ -90,6 +92,7 @@ pub async fn find_clash<C: ConnectionTrait>(
         title,
         dates: dates::span(other.starts_at, other.ends_at),
         waiting: other_enrolment.status == EnrolmentStatus::ListeAttente,
+        draft: other.status == SessionStatus::Brouillon,
     }))
 }
 

@@ -125,18 +125,36 @@ async fn refuse_real_accounts(txn: &DatabaseTransaction) -> Result<(), AppError>
     Ok(())
 }
 
-/// The demo accounts present (their password is published): `serve` names them in a warning
-/// at every start.
+/// The active demo accounts (their password is published), the fixed ones first: `serve`
+/// names them in a warning at every start.
 pub async fn demo_accounts(db: &DatabaseConnection) -> Result<Vec<String>, AppError> {
-    let emails = FIXED_ACCOUNTS.iter().map(|(email, _, _)| *email);
-    Ok(user::Entity::find()
-        .filter(user::Column::Email.is_in(emails))
+    let mut emails: Vec<String> = user::Entity::find()
+        .filter(user::Column::Email.like(format!("%@{EMAIL_DOMAIN}")))
         .filter(user::Column::Active.eq(true))
         .all(db)
         .await?
         .into_iter()
         .map(|u| u.email)
-        .collect())
+        .collect();
+    let fixed = |e: &String| FIXED_ACCOUNTS.iter().position(|(f, _, _)| f == e);
+    emails.sort_by_key(|e| (fixed(e).unwrap_or(usize::MAX), e.clone()));
+    Ok(emails)
+}
+
+/// The start-up warning while demo accounts are active, or `None`.
+pub fn demo_warning(accounts: &[String]) -> Option<String> {
+    let (first, rest) = accounts.split_at(accounts.len().min(FIXED_ACCOUNTS.len()));
+    if first.is_empty() {
+        return None;
+    }
+    let more = match rest.len() {
+        0 => String::new(),
+        n => format!(" et {n} autre(s) @{EMAIL_DOMAIN}"),
+    };
+    Some(format!(
+        "Comptes de démonstration actifs, au mot de passe public : {}{more}. Ne servez pas de vraies données avec eux (désactivez-les dans /admin/utilisateurs et /gestion/officiers).",
+        first.join(", ")
+    ))
 }
 
 /// Some demo address taken by a real account (the administrator was not): say so rather than

@@ -67,11 +67,24 @@ async fn the_csv_upload_refuses_what_is_not_a_multipart_form() {
     let app = test_app().await;
     app.user("gestion@test.demo", Role::Staff).await;
     let staff = app.login("gestion@test.demo", None).await;
-    for cookie in [None, Some(staff.as_str())] {
+    for (cookie, content_type) in [None, Some(staff.as_str())].into_iter().flat_map(|c| {
+        [
+            "text/plain",
+            "multipart/form-data",
+            "multipart/form-data; xboundary=1",
+            "multipart/form-data-x; boundary=1",
+            "multipart/mixed; boundary=1",
+        ]
+        .map(|t| (c, t))
+    }) {
         let res = app
-            .send(raw(UPLOAD, "text/plain", Body::from("Nom;Adresse"), cookie))
+            .send(raw(UPLOAD, content_type, Body::from("Nom;Adresse"), cookie))
             .await;
-        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            res.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type}"
+        );
         assert!(
             body_text(res)
                 .await
