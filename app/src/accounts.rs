@@ -149,6 +149,27 @@ pub async fn find_by_email(
         .await?)
 }
 
+/// A new password, checked and hashed (before any transaction: hashing is slow).
+pub async fn new_password_hash(password: String) -> AppResult<String> {
+    validate_password(&password)?;
+    hash_password(password).await
+}
+
+/// Gives an account a new password hash and ends its sessions: whoever was logged in with the
+/// old password logs in again.
+pub async fn replace_password(
+    txn: &impl ConnectionTrait,
+    account: user::Model,
+    hash: String,
+) -> AppResult<()> {
+    let id = account.id;
+    let mut row: user::ActiveModel = account.into();
+    row.password_hash = Set(hash);
+    row.update(txn).await?;
+    end_sessions(txn, id).await?;
+    Ok(())
+}
+
 /// Ends every web session of a user (a password reset, a deactivation): they log in again.
 pub async fn end_sessions(db: &impl ConnectionTrait, user_id: i32) -> AppResult<u64> {
     let res = crate::entities::web_session::Entity::delete_many()

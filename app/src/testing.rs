@@ -248,3 +248,25 @@ pub async fn officer_with_programme<C: ConnectionTrait>(
     programme(db, o.id, in_days(-60), in_days(ends_in), items).await;
     o
 }
+
+/// A place written as it stands after the fact (an attendance, a waitlist rank 1), without the
+/// rules: for the tests that need a state rather than the way to it.
+pub async fn place<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+    officer_id: i32,
+    status: EnrolmentStatus,
+) -> enrolment::Model {
+    enrolment::ActiveModel {
+        session_id: Set(session_id),
+        officer_id: Set(officer_id),
+        status: Set(status),
+        waitlist_rank: Set((status == EnrolmentStatus::ListeAttente).then_some(1)),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert place")
+}

@@ -237,15 +237,11 @@ pub async fn reset_password<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    crate::accounts::validate_password(&password)?;
-    let hash = crate::password::hash_password(password).await?;
+    let hash = crate::accounts::new_password_hash(password).await?;
     let txn = crate::db::begin_write(db).await?;
     let u = staff_account(&txn, id).await?;
     let name = u.display_name.clone();
-    let mut row: user::ActiveModel = u.into();
-    row.password_hash = Set(hash);
-    row.update(&txn).await?;
-    crate::accounts::end_sessions(&txn, id).await?;
+    crate::accounts::replace_password(&txn, u, hash).await?;
     Change::new(actor, "Mot de passe réinitialisé", Record::Account, id)
         .after(&vec![("Compte", name)])
         .write(&txn, now)

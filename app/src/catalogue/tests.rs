@@ -219,6 +219,14 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
     let cancelled = crate::planning::lifecycle::cancel(&db, staff, other.id, now);
     assert!(cancelled.await.unwrap().is_empty());
 
+    // The status « Mon programme » shows for the training.
+    let programme_status = |id: i32| {
+        let db = db.clone();
+        async move {
+            let p = crate::programme::service::programme_of(&db, id, now, true).await;
+            p.unwrap().unwrap().items[0].status
+        }
+    };
     // The draft does not exist for officers: no message, no email, nothing in their lists.
     let told = |id: i32| {
         let db = db.clone();
@@ -246,12 +254,8 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
         .await
         .unwrap();
     assert!(!feed.contains("Préparer un conseil"));
-    let programme = crate::programme::service::programme_of(&db, seated.id, now, true)
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        programme.items[0].status,
+        programme_status(seated.id).await,
         crate::programme::ItemStatus::APlanifier
     );
     // The place still keeps the officer's dates (§3.3), without naming the draft.
@@ -291,12 +295,8 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
         told(removed.id).await.is_empty(),
         "never told of places it lost"
     );
-    let programme = crate::programme::service::programme_of(&db, seated.id, now, true)
-        .await
-        .unwrap()
-        .unwrap();
     assert_eq!(
-        programme.items[0].status,
+        programme_status(seated.id).await,
         crate::programme::ItemStatus::Inscrit
     );
 }

@@ -202,24 +202,26 @@ mod tests {
             .unwrap();
 
         let demand = unmet_demand(&db, now).await.unwrap();
-        let shown: Vec<(&str, u64, u64)> = demand
-            .iter()
-            .map(|d| (d.title.as_str(), d.officers, d.mandatory))
-            .collect();
         assert_eq!(
-            shown,
+            shown(&demand),
             [("Lire un bilan", 3, 2), ("Présider un conseil", 3, 2)]
         );
+    }
+
+    /// (training, officers, of which « obligatoire ») of each line.
+    fn shown(demand: &[Demand]) -> Vec<(&str, u64, u64)> {
+        demand
+            .iter()
+            .map(|d| (d.title.as_str(), d.officers, d.mandatory))
+            .collect()
     }
 
     #[tokio::test]
     async fn a_training_followed_or_booked_is_no_longer_demanded() {
         use crate::{
-            entities::enrolment,
             model::Priority,
-            testing::{in_days, officer_with_programme},
+            testing::{in_days, officer_with_programme, place},
         };
-        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
         let db = test_db().await;
         let t = training(&db, "Conduire le changement").await;
         let ob = [(t.id, Priority::Obligatoire)];
@@ -234,25 +236,11 @@ mod tests {
             (&past, &missed, EnrolmentStatus::Absent),
             (&running, &now_in, EnrolmentStatus::Inscrit),
         ] {
-            enrolment::ActiveModel {
-                session_id: Set(s.id),
-                officer_id: Set(o.id),
-                status: Set(status),
-                created_at: Set(Utc::now()),
-                updated_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(&db)
-            .await
-            .unwrap();
+            place(&db, s.id, o.id, status).await;
         }
         let demand = unmet_demand(&db, Utc::now()).await.unwrap();
-        let shown: Vec<(&str, u64, u64)> = demand
-            .iter()
-            .map(|d| (d.title.as_str(), d.officers, d.mandatory))
-            .collect();
         assert_eq!(
-            shown,
+            shown(&demand),
             [("Conduire le changement", 1, 1)],
             "only the one absent"
         );

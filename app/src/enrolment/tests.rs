@@ -14,6 +14,20 @@ use sea_orm::{
     QueryOrder,
 };
 
+/// A one-seat session of a new training in 30 days, and two officers, A and B.
+async fn one_seat(
+    db: &DatabaseConnection,
+    title: &str,
+) -> (
+    session::Model,
+    crate::entities::user::Model,
+    crate::entities::user::Model,
+) {
+    let t = training(db, title).await;
+    let s = session_at(db, t.id, in_days(30), 7, 1).await;
+    (s, officer(db, "A").await, officer(db, "B").await)
+}
+
 async fn seats_taken(db: &DatabaseConnection, session_id: i32) -> i32 {
     session::Entity::find_by_id(session_id)
         .one(db)
@@ -48,10 +62,7 @@ async fn capacity_is_never_exceeded_and_extra_officers_wait() {
 #[tokio::test]
 async fn one_live_place_per_officer_and_session() {
     let db = test_db().await;
-    let t = training(&db, "Finance").await;
-    let s = session_at(&db, t.id, in_days(30), 7, 1).await;
-    let a = officer(&db, "A").await;
-    let b = officer(&db, "B").await;
+    let (s, a, b) = one_seat(&db, "Finance").await;
     enrol(&db, a.id, s.id, Utc::now()).await.unwrap();
     assert!(
         refusal(enrol(&db, a.id, s.id, Utc::now()).await.unwrap_err()).contains("déjà inscrit")
@@ -135,10 +146,7 @@ async fn overlapping_sessions_are_refused_naming_the_other() {
 #[tokio::test]
 async fn freed_seat_goes_to_the_first_waiting_officer_at_once() {
     let db = test_db().await;
-    let t = training(&db, "Coaching").await;
-    let s = session_at(&db, t.id, in_days(30), 7, 1).await;
-    let a = officer(&db, "A").await;
-    let b = officer(&db, "B").await;
+    let (s, a, b) = one_seat(&db, "Coaching").await;
     let c = officer(&db, "C").await;
     enrol(&db, a.id, s.id, Utc::now()).await.unwrap();
     enrol(&db, b.id, s.id, Utc::now()).await.unwrap();
@@ -183,10 +191,7 @@ async fn freed_seat_goes_to_the_first_waiting_officer_at_once() {
 #[tokio::test]
 async fn nobody_is_promoted_into_a_cancelled_or_started_session() {
     let db = test_db().await;
-    let t = training(&db, "Numérique").await;
-    let s = session_at(&db, t.id, in_days(30), 7, 1).await;
-    let a = officer(&db, "A").await;
-    let b = officer(&db, "B").await;
+    let (s, a, b) = one_seat(&db, "Numérique").await;
     enrol(&db, a.id, s.id, Utc::now()).await.unwrap();
     enrol(&db, b.id, s.id, Utc::now()).await.unwrap();
 
@@ -307,10 +312,7 @@ async fn only_published_sessions_and_officers() {
 #[tokio::test]
 async fn the_page_offers_exactly_one_action() {
     let db = test_db().await;
-    let t = training(&db, "Communication").await;
-    let s = session_at(&db, t.id, in_days(30), 7, 1).await;
-    let a = officer(&db, "A").await;
-    let b = officer(&db, "B").await;
+    let (s, a, b) = one_seat(&db, "Communication").await;
     let now = Utc::now();
     assert_eq!(available_action(&s, None, false, now), Ok(Action::Enrol));
     enrol(&db, a.id, s.id, now).await.unwrap();

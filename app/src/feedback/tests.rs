@@ -2,14 +2,13 @@
 
 use super::service::*;
 use crate::{
-    entities::{enrolment, feedback},
+    entities::feedback,
     error::AppError,
     model::EnrolmentStatus,
-    testing::test_db,
-    testing::{officer, session_at, training},
+    testing::{officer, place, session_at, test_db, training},
 };
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::EntityTrait;
 
 fn input(overall: &str, usefulness: &str, comment: &str) -> FeedbackInput {
     FeedbackInput {
@@ -30,17 +29,7 @@ async fn an_officer_present_gives_and_changes_feedback_after_the_session() {
         (&present, EnrolmentStatus::Present),
         (&absent, EnrolmentStatus::Absent),
     ] {
-        enrolment::ActiveModel {
-            session_id: Set(s.id),
-            officer_id: Set(o.id),
-            status: Set(status),
-            created_at: Set(Utc::now()),
-            updated_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .unwrap();
+        place(&db, s.id, o.id, status).await;
     }
     let now = Utc::now();
     assert!(mine(&db, absent.id, &s, now).await.unwrap().is_none());

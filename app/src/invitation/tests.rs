@@ -3,33 +3,16 @@
 use super::service::*;
 use crate::{
     enrolment::{actions::enrol, staff::enrol_officers},
-    entities::{enrolment, session, user},
+    entities::{session, user},
     model::{EnrolmentStatus, Priority, Role, SessionStatus},
     records::place::own_enrolment,
     testing::{
-        in_days, officer_with_programme, refusal, session_at, test_db, training, user_with_role,
+        in_days, officer_with_programme, place, refusal, session_at, test_db, training,
+        user_with_role,
     },
 };
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
-
-/// A place written as it would be after the fact (a past session's attendance, say).
-async fn place(db: &DatabaseConnection, session_id: i32, officer_id: i32, status: EnrolmentStatus) {
-    enrolment::ActiveModel {
-        session_id: Set(session_id),
-        officer_id: Set(officer_id),
-        status: Set(status),
-        waitlist_rank: Set((status == EnrolmentStatus::ListeAttente).then_some(1)),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-        confirmed_at: Set(None),
-        cancelled_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
 
 async fn set_status(db: &DatabaseConnection, s: &session::Model, status: SessionStatus) {
     let mut row: session::ActiveModel = s.clone().into();

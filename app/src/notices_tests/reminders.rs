@@ -3,10 +3,10 @@
 
 use crate::{
     enrolment::actions::enrol,
-    entities::{enrolment, notification, session},
+    entities::{notification, session},
     model::{EnrolmentStatus, NotificationKind as Kind, Role},
     notification::{PublicUrl, reminders::run},
-    testing::{officer, session_at, test_db, training, user_with_role},
+    testing::{officer, place, session_at, test_db, training, user_with_role},
 };
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -24,21 +24,6 @@ async fn titles(db: &DatabaseConnection, user_id: i32) -> Vec<String> {
         .into_iter()
         .map(|n| n.title)
         .collect()
-}
-
-async fn waiting(db: &DatabaseConnection, s: &session::Model, officer_id: i32) {
-    enrolment::ActiveModel {
-        session_id: Set(s.id),
-        officer_id: Set(officer_id),
-        status: Set(EnrolmentStatus::ListeAttente),
-        waitlist_rank: Set(Some(1)),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
 }
 
 /// Every scheduled case at once, on `db`; returns (officers, staff, sessions) to check.
@@ -76,25 +61,15 @@ async fn fixture(db: &DatabaseConnection) -> Fixture {
     // Started an hour ago with an officer still waiting.
     let started = session_at(db, t.id, now - Duration::hours(1), 7, 1).await;
     let late = officer(db, "David Attente").await.id;
-    waiting(db, &started, late).await;
+    place(db, started.id, late, EnrolmentStatus::ListeAttente).await;
     // Free seats while someone waits (a state the rules never produce).
     let odd = session_at(db, t.id, now + Duration::days(30), 7, 5).await;
     let stuck = officer(db, "Emma Bloquée").await.id;
-    waiting(db, &odd, stuck).await;
+    place(db, odd.id, stuck, EnrolmentStatus::ListeAttente).await;
     // Over two days ago, with an officer marked present: the « avis » is asked.
     let past = session_at(db, t.id, now - Duration::days(2), 7, 5).await;
     let attended = officer(db, "Fanny Présente").await.id;
-    enrolment::ActiveModel {
-        session_id: Set(past.id),
-        officer_id: Set(attended),
-        status: Set(EnrolmentStatus::Present),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    place(db, past.id, attended, EnrolmentStatus::Present).await;
     Fixture {
         soon,
         tomorrow,

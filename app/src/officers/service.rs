@@ -285,14 +285,10 @@ pub async fn set_password<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    crate::accounts::validate_password(&password)?;
-    let hash = crate::password::hash_password(password).await?;
+    let hash = crate::accounts::new_password_hash(password).await?;
     let txn = crate::db::begin_write(db).await?;
     let (u, _) = find_officer(&txn, id).await?;
-    let mut row: user::ActiveModel = u.into();
-    row.password_hash = Set(hash);
-    row.update(&txn).await?;
-    crate::accounts::end_sessions(&txn, id).await?;
+    crate::accounts::replace_password(&txn, u, hash).await?;
     // Never the password itself, nor its hash.
     Change::new(
         actor,

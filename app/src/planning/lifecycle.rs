@@ -55,6 +55,51 @@ impl SessionChange {
     }
 }
 
+/// A new session, saved as a draft with nobody placed in it.
+struct Draft {
+    training_id: i32,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    location: String,
+    visio_url: Option<String>,
+    capacity: i32,
+    min_participants: i32,
+    enrolment_deadline: DateTime<Utc>,
+    cancellation_deadline: DateTime<Utc>,
+    cost_cents: Option<i64>,
+    trainer: String,
+}
+
+impl Draft {
+    async fn insert<C: ConnectionTrait>(
+        self,
+        txn: &C,
+        now: DateTime<Utc>,
+    ) -> AppResult<session::Model> {
+        Ok(session::ActiveModel {
+            training_id: Set(self.training_id),
+            starts_at: Set(self.starts_at),
+            ends_at: Set(self.ends_at),
+            location: Set(self.location),
+            visio_url: Set(self.visio_url),
+            capacity: Set(self.capacity),
+            min_participants: Set(self.min_participants),
+            enrolment_deadline: Set(self.enrolment_deadline),
+            cancellation_deadline: Set(self.cancellation_deadline),
+            actual_cost_cents: Set(self.cost_cents),
+            trainer: Set(self.trainer),
+            status: Set(SessionStatus::Brouillon),
+            seats_taken: Set(0),
+            waitlist_seq: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?)
+    }
+}
+
 /// The session's values as the journal shows them.
 pub fn snapshot(s: &session::Model, title: &str) -> Snapshot {
     vec![
@@ -96,26 +141,20 @@ where
 {
     let txn = crate::db::begin_write(db).await?;
     let v = check(&txn, input, None, now).await?;
-    let s = session::ActiveModel {
-        training_id: Set(v.training.id),
-        starts_at: Set(v.starts_at),
-        ends_at: Set(v.ends_at),
-        location: Set(v.location),
-        visio_url: Set(v.visio_url),
-        capacity: Set(v.capacity),
-        min_participants: Set(v.min_participants),
-        enrolment_deadline: Set(v.enrolment_deadline),
-        cancellation_deadline: Set(v.cancellation_deadline),
-        actual_cost_cents: Set(v.cost_cents),
-        trainer: Set(v.trainer),
-        status: Set(SessionStatus::Brouillon),
-        seats_taken: Set(0),
-        waitlist_seq: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    let s = Draft {
+        training_id: v.training.id,
+        starts_at: v.starts_at,
+        ends_at: v.ends_at,
+        location: v.location,
+        visio_url: v.visio_url,
+        capacity: v.capacity,
+        min_participants: v.min_participants,
+        enrolment_deadline: v.enrolment_deadline,
+        cancellation_deadline: v.cancellation_deadline,
+        cost_cents: v.cost_cents,
+        trainer: v.trainer,
     }
-    .insert(&txn)
+    .insert(&txn, now)
     .await?;
     Change::new(actor, "Session créée", Record::Session, s.id)
         .after(&snapshot(&s, &v.training.title))
@@ -331,32 +370,20 @@ where
         ));
     }
     let title = training_title(&txn, s.training_id).await?;
-    let copy = session::ActiveModel {
-        training_id: Set(s.training_id),
-        starts_at: Set(starts_at),
-        ends_at: Set(moved(s.ends_at)),
-        location: Set(s.location.clone()),
-        visio_url: Set(s.visio_url.clone()),
-        capacity: Set(s.capacity),
-        min_participants: Set(s.min_participants),
-        enrolment_deadline: Set(Ord::min(
-            Ord::max(moved(s.enrolment_deadline), now),
-            starts_at,
-        )),
-        cancellation_deadline: Set(Ord::min(
-            Ord::max(moved(s.cancellation_deadline), now),
-            starts_at,
-        )),
-        actual_cost_cents: Set(s.actual_cost_cents),
-        trainer: Set(s.trainer.clone()),
-        status: Set(SessionStatus::Brouillon),
-        seats_taken: Set(0),
-        waitlist_seq: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    let copy = Draft {
+        training_id: s.training_id,
+        starts_at,
+        ends_at: moved(s.ends_at),
+        location: s.location.clone(),
+        visio_url: s.visio_url.clone(),
+        capacity: s.capacity,
+        min_participants: s.min_participants,
+        enrolment_deadline: Ord::min(Ord::max(moved(s.enrolment_deadline), now), starts_at),
+        cancellation_deadline: Ord::min(Ord::max(moved(s.cancellation_deadline), now), starts_at),
+        cost_cents: s.actual_cost_cents,
+        trainer: s.trainer.clone(),
     }
-    .insert(&txn)
+    .insert(&txn, now)
     .await?;
     let mut after = snapshot(&copy, &title);
     after.push(("Copie de la session du", dates::day(s.starts_at)));
