@@ -10,7 +10,7 @@
 #![recursion_limit = "256"]
 
 // Foundation: the error type, the vocabulary, the tables, the database, dates, passwords, the
-// display helpers, the reading of submitted forms, and the test fixtures. No rule here.
+// display helpers and the reading of submitted forms. No rule here.
 pub mod error;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -24,10 +24,6 @@ pub mod password;
 pub mod format;
 #[cfg(feature = "ssr")]
 pub mod checks;
-#[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
-pub mod testing;
-#[cfg(all(test, feature = "ssr"))]
-mod schema_tests;
 
 // The request: who is calling (role checks, the web session) and how a form post ends (the
 // one-time message and the redirect).
@@ -36,9 +32,14 @@ pub mod caller;
 pub mod flash;
 
 // Records: the lookups and locks that several rules share (sessions, places, officers,
-// invitations, and the lock order), the accounts, and the journal of staff changes.
+// invitations, and the lock order), the test fixtures built on them, the accounts, and the
+// journal of staff changes.
 #[cfg(feature = "ssr")]
 pub mod records;
+#[cfg(all(feature = "ssr", any(test, feature = "test-support")))]
+pub mod testing;
+#[cfg(all(test, feature = "ssr"))]
+mod schema_tests;
 #[cfg(feature = "ssr")]
 pub mod accounts;
 pub mod journal;

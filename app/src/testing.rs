@@ -10,8 +10,8 @@ use crate::{
 use chrono::{DateTime, Duration, Utc};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database,
-    DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ConnectOptions, ConnectionTrait, Database,
+    DatabaseConnection, EntityTrait,
 };
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -58,10 +58,7 @@ pub async fn status_of<C: ConnectionTrait>(
     session_id: i32,
     officer_id: i32,
 ) -> EnrolmentStatus {
-    enrolment::Entity::find()
-        .filter(enrolment::Column::SessionId.eq(session_id))
-        .filter(enrolment::Column::OfficerId.eq(officer_id))
-        .one(db)
+    crate::records::place::own_enrolment(db, session_id, officer_id)
         .await
         .expect("read enrolment")
         .expect("enrolment row")
@@ -269,4 +266,20 @@ pub async fn place<C: ConnectionTrait>(
     .insert(db)
     .await
     .expect("insert place")
+}
+
+/// Puts a session, as it is now, in another status (a draft, cancelled…), without the rules.
+pub async fn set_status<C: ConnectionTrait>(
+    db: &C,
+    session_id: i32,
+    status: SessionStatus,
+) -> session::Model {
+    let mut row: session::ActiveModel = session::Entity::find_by_id(session_id)
+        .one(db)
+        .await
+        .expect("read session")
+        .expect("the session")
+        .into();
+    row.status = Set(status);
+    row.update(db).await.expect("update session")
 }

@@ -287,7 +287,7 @@ async fn limit_bodies(req: Request, next: Next) -> Response {
         .and_then(|v| v.parse::<usize>().ok());
     let too_large = || {
         let message = if upload {
-            "Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
+            app::officer_import::service::TOO_LARGE
         } else {
             "La requête est trop volumineuse."
         };

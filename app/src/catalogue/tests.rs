@@ -8,9 +8,10 @@ use crate::{
     error::AppError,
     invitation::service::{decline, for_session, invite, session_of_link},
     journal,
-    model::{EnrolmentStatus, InvitationStatus, NotificationKind, Priority, Role},
+    model::{EnrolmentStatus, InvitationStatus, NotificationKind, Priority, Role, SessionStatus},
     testing::{
-        in_days, officer_with_programme, refusal, session_at, test_db, training, user_with_role,
+        in_days, officer_with_programme, refusal, session_at, set_status, test_db, training,
+        user_with_role,
     },
 };
 use chrono::Utc;
@@ -179,9 +180,7 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
     let staff = user_with_role(&db, "Claire Gestion", Role::Staff).await.id;
     let t = training(&db, "Préparer un conseil").await;
     let s = session_at(&db, t.id, in_days(30), 7, 1).await;
-    let mut row: crate::entities::session::ActiveModel = s.clone().into();
-    row.status = Set(crate::model::SessionStatus::Brouillon);
-    row.update(&db).await.unwrap();
+    set_status(&db, s.id, SessionStatus::Brouillon).await;
     let seated =
         officer_with_programme(&db, "Agnès Brouillon", 90, &[(t.id, Priority::Obligatoire)]).await;
     let waiting = officer_with_programme(&db, "Bruno Brouillon", 90, &[]).await;
@@ -210,9 +209,7 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
         .unwrap();
     // Another draft with a place, cancelled: nobody to tell.
     let other = session_at(&db, t.id, in_days(60), 7, 5).await;
-    let mut row: crate::entities::session::ActiveModel = other.clone().into();
-    row.status = Set(crate::model::SessionStatus::Brouillon);
-    row.update(&db).await.unwrap();
+    set_status(&db, other.id, SessionStatus::Brouillon).await;
     crate::enrolment::staff::enrol_officers(&db, staff, other.id, &[removed.id], now)
         .await
         .unwrap();

@@ -13,7 +13,7 @@ use crate::{
     model::{EnrolmentStatus, SessionStatus},
     notification::{
         events::{self, About, By},
-        service::deliver,
+        service::deliver_about,
     },
     records::{
         officer::lock_officer,
@@ -177,10 +177,7 @@ where
         .write(&txn, now)
         .await?;
     }
-    // A draft does not exist for officers yet: their places are announced at publication.
-    if s.status != SessionStatus::Brouillon {
-        deliver(&txn, notices, now).await?;
-    }
+    deliver_about(&txn, &s, notices, now).await?;
     txn.commit().await?;
     Ok(out)
 }
@@ -333,9 +330,7 @@ where
         By::Staff,
     )];
     notices.extend(events::promoted(&about, &promoted_ids));
-    if s.status != SessionStatus::Brouillon {
-        deliver(&txn, notices, now).await?;
-    }
+    deliver_about(&txn, &s, notices, now).await?;
     txn.commit().await?;
     Ok(Removed {
         name: officer.display_name,

@@ -353,14 +353,7 @@ async fn a_place_in_a_cancelled_session_is_neither_offered_nor_given_up() {
     row.update(&db).await.unwrap();
     enrol(&db, waiting.id, s.id, Utc::now()).await.unwrap();
     // Cancelled (places are kept, §3.6).
-    let mut row: session::ActiveModel = session::Entity::find_by_id(s.id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into();
-    row.status = Set(SessionStatus::Annulee);
-    let s = row.update(&db).await.unwrap();
+    let s = testing::set_status(&db, s.id, SessionStatus::Annulee).await;
 
     // Two days before the start: past the free cancellation, yet nothing to give up.
     let late = s.starts_at - Duration::days(2);

@@ -3,22 +3,16 @@
 use super::service::*;
 use crate::{
     enrolment::{actions::enrol, staff::enrol_officers},
-    entities::{session, user},
+    entities::user,
     model::{EnrolmentStatus, Priority, Role, SessionStatus},
     records::place::own_enrolment,
     testing::{
-        in_days, officer_with_programme, place, refusal, session_at, test_db, training,
+        in_days, officer_with_programme, place, refusal, session_at, set_status, test_db, training,
         user_with_role,
     },
 };
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
-
-async fn set_status(db: &DatabaseConnection, s: &session::Model, status: SessionStatus) {
-    let mut row: session::ActiveModel = s.clone().into();
-    row.status = Set(status);
-    row.update(db).await.unwrap();
-}
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 #[tokio::test]
 async fn candidates_are_those_who_need_the_training_by_priority_then_programme_end() {
@@ -39,7 +33,7 @@ async fn candidates_are_those_who_need_the_training_by_priority_then_programme_e
     let past = session_at(&db, t.id, in_days(-90), 7, 8).await;
     place(&db, past.id, karim.id, EnrolmentStatus::Absent).await;
     let cancelled = session_at(&db, t.id, in_days(50), 7, 8).await;
-    set_status(&db, &cancelled, SessionStatus::Annulee).await;
+    set_status(&db, cancelled.id, SessionStatus::Annulee).await;
     place(&db, cancelled.id, lea.id, EnrolmentStatus::Inscrit).await;
 
     // Not candidates.
@@ -110,7 +104,7 @@ async fn invitations_are_refused_for_drafts_and_placed_officers_and_nothing_is_h
     assert_eq!(refusal(err), "Cochez au moins un officier à inviter.");
 
     let draft = session_at(&db, t.id, in_days(40), 7, 4).await;
-    set_status(&db, &draft, SessionStatus::Brouillon).await;
+    set_status(&db, draft.id, SessionStatus::Brouillon).await;
     let err = invite(&db, staff, draft.id, &[free.id], now)
         .await
         .unwrap_err();

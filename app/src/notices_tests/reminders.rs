@@ -218,9 +218,7 @@ async fn no_reminder_goes_out_for_a_session_cancelled_after_it_was_read() {
     enrol(&db, o, s.id, now - Duration::days(10)).await.unwrap();
     // The scheduler read the session (published), then staff cancelled it.
     let read_before = s.clone();
-    let mut row: session::ActiveModel = s.into();
-    row.status = Set(crate::model::SessionStatus::Annulee);
-    row.update(&db).await.unwrap();
+    crate::testing::set_status(&db, s.id, crate::model::SessionStatus::Annulee).await;
     let sent = once(&db, Reminder::J1, &read_before, &PublicUrl::default(), now)
         .await
         .unwrap();

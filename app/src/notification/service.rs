@@ -7,9 +7,9 @@
 use super::{Centre, Item, Preference, PublicUrl, calendar::Method};
 use crate::{
     dates,
-    entities::{email_outbox, notification, notification_preference, user},
+    entities::{email_outbox, notification, notification_preference, session, user},
     error::{AppError, AppResult},
-    model::{EnrolmentStatus, NotificationKind as Kind, OutboxStatus, Role},
+    model::{EnrolmentStatus, NotificationKind as Kind, OutboxStatus, Role, SessionStatus},
     records::place::own_enrolment,
 };
 use chrono::{DateTime, Utc};
@@ -45,6 +45,21 @@ pub async fn deliver<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     deliver_with(txn, notices, &PublicUrl::current(), now).await
+}
+
+/// [`deliver`] for the notices of a change to a session's places or dates — unless the session
+/// is a draft: officers hear of a draft's places only at its publication (product §2: they do
+/// not see drafts).
+pub async fn deliver_about<C: ConnectionTrait>(
+    txn: &C,
+    s: &session::Model,
+    notices: Vec<Notice>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if s.status == SessionStatus::Brouillon {
+        return Ok(());
+    }
+    deliver(txn, notices, now).await
 }
 
 /// [`deliver`] with the public address given, for work done outside a request (the reminder

@@ -215,8 +215,11 @@ pub async fn validate<C: ConnectionTrait>(
     Ok((valid, rejected))
 }
 
+/// Why a file over [`MAX_BYTES`] is refused (also by the server, before reading it).
+pub const TOO_LARGE: &str = "Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.";
+
 fn too_large() -> AppError {
-    AppError::refused("Ce fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+    AppError::refused(TOO_LARGE)
 }
 
 /// Reads the uploaded file (form field `fichier`) and keeps it in the web session.

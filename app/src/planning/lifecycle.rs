@@ -15,7 +15,7 @@ use crate::{
     model::{EnrolmentStatus, SessionStatus},
     notification::{
         events::{self, About, By},
-        service::deliver,
+        service::{deliver, deliver_about},
     },
     records::{
         officer::lock_users,
@@ -176,7 +176,7 @@ pub async fn update<C>(
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let (txn, old, _participants) = lock_with_participants(db, id).await?;
+    let (txn, old) = lock_with_participants(db, id).await?;
     editable(&old)?;
     // Every place not given up: attendance already noted counts too.
     let placed = enrolment::Entity::find()
@@ -240,10 +240,7 @@ where
         notices.extend(events::changed(&about, &old_about, &told));
     }
     notices.extend(events::promoted(&about, &change.promoted));
-    // Officers hear of a draft only when it is published.
-    if new.status != SessionStatus::Brouillon {
-        deliver(&txn, notices, now).await?;
-    }
+    deliver_about(&txn, &new, notices, now).await?;
     txn.commit().await?;
     Ok(change)
 }
@@ -429,10 +426,7 @@ async fn set_status<C: ConnectionTrait>(
 /// the session — the lock order of [`crate::records`] —, so that none of them can take a place
 /// elsewhere while the session moves (§3.3). Someone placed between the read and the locks
 /// makes it start again (PostgreSQL; on SQLite the write lock already holds everything).
-async fn lock_with_participants<C>(
-    db: &C,
-    id: i32,
-) -> AppResult<(C::Transaction, session::Model, Vec<i32>)>
+async fn lock_with_participants<C>(db: &C, id: i32) -> AppResult<(C::Transaction, session::Model)>
 where
     C: ConnectionTrait + TransactionTrait,
 {
@@ -445,7 +439,7 @@ where
         let mut now_placed = live_officers(&txn, id).await?;
         now_placed.sort_unstable();
         if now_placed == placed {
-            return Ok((txn, s, placed));
+            return Ok((txn, s));
         }
         txn.rollback().await?;
     }
