@@ -1,113 +1,243 @@
-//! Command line of the `cassiopee` binary (product §7). Parsed by hand: five commands and a few
-//! flags do not justify a parser crate, and every mistake gets a clear French message.
+//! Command line of the `cassiopee` binary (product §7), on `clap` (derive) with French help
+//! texts. clap's own messages are English, so its errors are rewritten in French here
+//! (`french_error`); a mistake exits with status 2, as before.
 
 use app::model::Role;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand};
 
-pub const USAGE: &str = "\
-Utilisation : cassiopee [COMMANDE]
+const HELP_TEMPLATE: &str = "\
+{about}
 
-Commandes :
-  serve                      démarre le serveur web (par défaut)
-  migrate                    met le schéma de la base à jour
-  seed --demo                charge le jeu de démonstration (sans effet s'il est déjà chargé)
-  create-user --email ADRESSE --name NOM --role officer|staff|admin --password MOT_DE_PASSE
-                             crée un compte
+Utilisation : {usage}
 
+{all-args}{after-help}";
+
+const AFTER_HELP: &str = "\
 La base est choisie par DATABASE_URL (sqlite://… ou postgres://…) et l'adresse d'écoute par
 LEPTOS_SITE_ADDR ; voir README.md.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cassiopee",
+    about = "Cassiopée : la gestion des formations de la MiRVOG.",
+    help_template = HELP_TEMPLATE,
+    after_help = AFTER_HELP,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_help_subcommand = true,
+    disable_version_flag = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Sub>,
+    /// Affiche cette aide
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    help: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(help_template = HELP_TEMPLATE)]
+enum Sub {
+    /// Démarre le serveur web (commande par défaut)
+    #[command(help_template = HELP_TEMPLATE)]
+    Serve,
+    /// Met le schéma de la base à jour
+    #[command(help_template = HELP_TEMPLATE)]
+    Migrate,
+    /// Charge un jeu de données : --demo (démonstration) ou --large (mesures de performance)
+    #[command(help_template = HELP_TEMPLATE)]
+    Seed(SeedArgs),
+    /// Crée un compte
+    #[command(name = "create-user", help_template = HELP_TEMPLATE)]
+    CreateUser(CreateUserArgs),
+    /// Affiche cette aide
+    #[command(help_template = HELP_TEMPLATE)]
+    Help,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct SeedArgs {
+    /// Le jeu de démonstration, comptes de chaque rôle compris (sans effet s'il est déjà chargé)
+    #[arg(long)]
+    demo: bool,
+    /// Le jeu de mesure : trois ans, 2 000 officiers, 300 formations, 3 000 sessions
+    /// (refusé sur une base qui contient déjà des données)
+    #[arg(long)]
+    large: bool,
+}
+
+#[derive(Debug, Args)]
+struct CreateUserArgs {
+    /// Adresse électronique du compte
+    #[arg(long, value_name = "ADRESSE")]
+    email: String,
+    /// Nom affiché
+    #[arg(long, value_name = "NOM")]
+    name: String,
+    /// Rôle : officer, staff ou admin
+    #[arg(long, value_name = "RÔLE", value_parser = parse_role)]
+    role: Role,
+    /// Mot de passe (12 caractères au moins)
+    #[arg(long, value_name = "MOT_DE_PASSE")]
+    password: String,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        format!("rôle inconnu « {text} » (valeurs possibles : officer, staff, admin)")
+    })
+}
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Serve,
     Migrate,
     SeedDemo,
+    SeedLarge,
     CreateUser {
         email: String,
         name: String,
         role: Role,
         password: String,
     },
-    Help,
+}
+
+/// What the arguments ask for: a command, or text to print and an exit status (help: 0,
+/// mistake: 2).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed {
+    Run(Command),
+    Print { text: String, status: u8 },
 }
 
 /// Parses the arguments that follow the program name.
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(Command::Serve);
-    };
-    match command.as_str() {
-        "serve" => no_more(rest, Command::Serve),
-        "migrate" => no_more(rest, Command::Migrate),
-        "seed" => match rest {
-            [flag] if flag == "--demo" => Ok(Command::SeedDemo),
-            [flag] if flag == "--large" => {
-                Err("« seed --large » n'est pas encore disponible dans cette version.".to_owned())
-            }
-            _ => Err("« seed » attend exactement une option : --demo.".to_owned()),
-        },
-        "create-user" => create_user(rest),
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        other => Err(format!("Commande inconnue : « {other} ».")),
-    }
-}
-
-fn no_more(rest: &[String], command: Command) -> Result<Command, String> {
-    match rest.first() {
-        None => Ok(command),
-        Some(extra) => Err(format!("Argument inattendu : « {extra} ».")),
-    }
-}
-
-fn create_user(rest: &[String]) -> Result<Command, String> {
-    let (mut email, mut name, mut role, mut password) = (None, None, None, None);
-    let mut it = rest.iter();
-    while let Some(flag) = it.next() {
-        let slot = match flag.as_str() {
-            "--email" => &mut email,
-            "--name" => &mut name,
-            "--role" => &mut role,
-            "--password" => &mut password,
-            other => return Err(format!("Option inconnue pour create-user : « {other} ».")),
-        };
-        let value = it
-            .next()
-            .ok_or_else(|| format!("L'option {flag} attend une valeur."))?;
-        if slot.replace(value.clone()).is_some() {
-            return Err(format!("L'option {flag} est donnée deux fois."));
+pub fn parse(args: &[String]) -> Parsed {
+    let argv = std::iter::once("cassiopee".to_owned()).chain(args.iter().cloned());
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        Err(e) if e.kind() == ErrorKind::DisplayHelp => {
+            return Parsed::Print {
+                text: e.render().to_string(),
+                status: 0,
+            };
         }
-    }
-    let missing = |what: &str| format!("create-user : l'option {what} est obligatoire.");
-    let role_text = role.ok_or_else(|| missing("--role"))?;
-    let role = Role::parse(&role_text).ok_or_else(|| {
-        format!("Rôle inconnu : « {role_text} » (valeurs possibles : officer, staff, admin).")
-    })?;
-    Ok(Command::CreateUser {
-        email: email.ok_or_else(|| missing("--email"))?,
-        name: name.ok_or_else(|| missing("--name"))?,
-        role,
-        password: password.ok_or_else(|| missing("--password"))?,
+        Err(e) => {
+            return Parsed::Print {
+                text: format!(
+                    "Erreur : {}\n\nVoir « cassiopee --help ».",
+                    french_error(&e)
+                ),
+                status: 2,
+            };
+        }
+    };
+    Parsed::Run(match cli.command {
+        None | Some(Sub::Serve) => Command::Serve,
+        Some(Sub::Migrate) => Command::Migrate,
+        Some(Sub::Seed(s)) if s.large => Command::SeedLarge,
+        Some(Sub::Seed(_)) => Command::SeedDemo,
+        Some(Sub::CreateUser(a)) => Command::CreateUser {
+            email: a.email,
+            name: a.name,
+            role: a.role,
+            password: a.password,
+        },
+        Some(Sub::Help) => {
+            return Parsed::Print {
+                text: help(),
+                status: 0,
+            };
+        }
     })
 }
+
+/// The general help text.
+pub fn help() -> String {
+    use clap::CommandFactory;
+    Cli::command().render_help().to_string()
+}
+
+/// clap's error in French, from its kind and context.
+fn french_error(e: &clap::Error) -> String {
+    let context = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = context(ContextKind::InvalidArg);
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "commande inconnue : « {} ».",
+            context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => format!("argument inattendu : « {arg} »."),
+        ErrorKind::MissingRequiredArgument => {
+            let missing = arg.replace("<", "").replace(">", "");
+            if missing.contains("--demo") {
+                "« seed » attend une option : --demo ou --large.".to_owned()
+            } else {
+                format!("option obligatoire manquante : {missing}.")
+            }
+        }
+        ErrorKind::ArgumentConflict if context(ContextKind::PriorArg) == arg || arg.is_empty() => {
+            format!("l'option {arg} est donnée deux fois.")
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "les options {arg} et {} ne vont pas ensemble.",
+            context(ContextKind::PriorArg)
+        ),
+        ErrorKind::InvalidValue if context(ContextKind::InvalidValue).is_empty() => {
+            format!("l'option {arg} attend une valeur.")
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let detail = e
+                .source()
+                .map(|s| format!(" : {s}"))
+                .unwrap_or_else(|| format!(" « {} »", context(ContextKind::InvalidValue)));
+            format!("valeur refusée pour {arg}{detail}.")
+        }
+        ErrorKind::TooManyValues => {
+            format!("l'option {arg} est donnée deux fois.")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "une commande est attendue.".to_owned()
+        }
+        _ => format!("arguments invalides ({}).", e.kind()),
+    }
+}
+
+use std::error::Error as _;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(str::to_owned).collect()
+    fn run(s: &str) -> Parsed {
+        let args: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
+        parse(&args)
+    }
+
+    fn mistake(s: &str) -> String {
+        match run(s) {
+            Parsed::Print { text, status: 2 } => text,
+            other => panic!("« {s} » should be refused, got {other:?}"),
+        }
     }
 
     #[test]
     fn commands() {
-        assert_eq!(parse(&[]), Ok(Command::Serve));
-        assert_eq!(parse(&args("serve")), Ok(Command::Serve));
-        assert_eq!(parse(&args("migrate")), Ok(Command::Migrate));
-        assert_eq!(parse(&args("seed --demo")), Ok(Command::SeedDemo));
+        assert_eq!(run(""), Parsed::Run(Command::Serve));
+        assert_eq!(run("serve"), Parsed::Run(Command::Serve));
+        assert_eq!(run("migrate"), Parsed::Run(Command::Migrate));
+        assert_eq!(run("seed --demo"), Parsed::Run(Command::SeedDemo));
+        assert_eq!(run("seed --large"), Parsed::Run(Command::SeedLarge));
         assert_eq!(
-            parse(&args(
-                "create-user --email a@b.fr --name Jean --role staff --password x"
-            )),
-            Ok(Command::CreateUser {
+            run("create-user --email a@b.fr --name Jean --role staff --password x"),
+            Parsed::Run(Command::CreateUser {
                 email: "a@b.fr".into(),
                 name: "Jean".into(),
                 role: Role::Staff,
@@ -117,32 +247,46 @@ mod tests {
     }
 
     #[test]
-    fn mistakes_are_explained() {
+    fn help_is_french_on_every_command() {
+        for args in [
+            "--help",
+            "-h",
+            "help",
+            "seed --help",
+            "create-user --help",
+            "serve -h",
+        ] {
+            let Parsed::Print { text, status: 0 } = run(args) else {
+                panic!("« {args} » should print the help");
+            };
+            assert!(text.contains("Utilisation : cassiopee"), "{args}: {text}");
+            assert!(!text.contains("Usage:"), "{args}: {text}");
+            assert!(!text.contains("Print help"), "{args}: {text}");
+        }
+        let general = help();
+        assert!(general.contains("Commandes"), "{general}");
+        assert!(general.contains("create-user"), "{general}");
+        let Parsed::Print { text, .. } = run("seed --help") else {
+            unreachable!()
+        };
         assert!(
-            parse(&args("servir"))
-                .unwrap_err()
-                .contains("Commande inconnue")
+            text.contains("--large") && text.contains("--demo"),
+            "{text}"
         );
-        assert!(parse(&args("seed")).unwrap_err().contains("--demo"));
+    }
+
+    #[test]
+    fn mistakes_are_explained_in_french() {
+        assert!(mistake("servir").contains("commande inconnue : « servir »"));
+        assert!(mistake("seed").contains("--demo ou --large"));
+        assert!(mistake("seed --demo --large").contains("ne vont pas ensemble"));
+        assert!(mistake("migrate now").contains("inattendu"));
+        assert!(mistake("create-user --email a@b.fr").contains("obligatoire manquante"));
         assert!(
-            parse(&args("migrate now"))
-                .unwrap_err()
-                .contains("inattendu")
+            mistake("create-user --email a@b.fr --name J --role chef --password x")
+                .contains("rôle inconnu « chef »")
         );
-        assert!(
-            parse(&args("create-user --email a@b.fr"))
-                .unwrap_err()
-                .contains("--role")
-        );
-        assert!(
-            parse(&args("create-user --role chef"))
-                .unwrap_err()
-                .contains("Rôle inconnu")
-        );
-        assert!(
-            parse(&args("create-user --email"))
-                .unwrap_err()
-                .contains("attend une valeur")
-        );
+        assert!(mistake("create-user --email").contains("attend une valeur"));
+        assert!(mistake("seed --demo --demo").contains("deux fois"));
     }
 }

@@ -19,10 +19,14 @@ async fn main() -> ExitCode {
     init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match cli::parse(&args) {
-        Ok(c) => c,
-        Err(msg) => {
-            eprintln!("Erreur : {msg}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
+        cli::Parsed::Run(c) => c,
+        cli::Parsed::Print { text, status: 0 } => {
+            println!("{}", text.trim_end());
+            return ExitCode::SUCCESS;
+        }
+        cli::Parsed::Print { text, status } => {
+            eprintln!("{text}");
+            return ExitCode::from(status);
         }
     };
     match run(command).await {
@@ -44,10 +48,6 @@ fn init_tracing() {
 }
 
 async fn run(command: Command) -> Result<(), String> {
-    if command == Command::Help {
-        println!("{}", cli::USAGE);
-        return Ok(());
-    }
     let config = Config::from_env()?;
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
@@ -93,7 +93,20 @@ async fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Help => Ok(()),
+        Command::SeedLarge => {
+            let started = std::time::Instant::now();
+            let report = seed::seed_large(&db).await.map_err(|e| e.to_string())?;
+            println!(
+                "Jeu de mesure chargé en {:.1} s : {} officiers, {} formations, {} sessions, {} inscriptions, {} avis.",
+                started.elapsed().as_secs_f64(),
+                report.officers,
+                report.trainings,
+                report.sessions,
+                report.enrolments,
+                report.feedback
+            );
+            Ok(())
+        }
     }
 }
 

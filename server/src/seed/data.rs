@@ -308,6 +308,22 @@ pub(super) const TRAININGS: [TrainingSpec; 25] = [
 /// Index of the archived training in `TRAININGS`.
 pub(super) const ARCHIVED_TRAINING: usize = 24;
 
+/// The variants of each training in the large data set (`seed --large`): 25 × 12 = 300.
+pub(super) const TRAINING_VARIANTS: [&str; 12] = [
+    "",
+    " — initiation",
+    " — perfectionnement",
+    " — atelier pratique",
+    " — parcours certifiant",
+    " — séminaire de direction",
+    " — études de cas",
+    " — module intensif",
+    " — retours d'expérience",
+    " — mises en situation",
+    " — session régionale",
+    " — classe de dirigeants",
+];
+
 #[rustfmt::skip]
 pub(super) const TRAINERS: [&str; 16] = [
     "Isabelle Marchand", "Philippe Garnier", "Nathalie Roux", "Olivier Chevalier",

@@ -1,4 +1,5 @@
-//! Demo data set (product §7): French, realistic, idempotent.
+//! Demo data set (product §7): French, realistic, idempotent; and the large data set of
+//! `seed --large`, the same planner at a bigger scale, for the statistics and the benchmarks.
 //!
 //! The whole data set is first planned in memory — deterministic apart from being placed around
 //! "now" — by code that keeps the enrolment invariants by construction (seat counts, waitlist
@@ -20,7 +21,7 @@ use app::entities::{enrolment, session, training, user};
 use app::error::AppError;
 use app::model::Role;
 use chrono::{DateTime, Utc};
-use planner::{Plan, Planner};
+use planner::{Plan, Planner, Scale};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
 };
@@ -53,6 +54,7 @@ pub struct SeedReport {
     pub trainings: usize,
     pub sessions: usize,
     pub enrolments: usize,
+    pub feedback: usize,
 }
 
 /// Prints the demo logins of each role, in French, for `serve` and `seed --demo`.
@@ -96,6 +98,38 @@ async fn seed_at(
     Ok(report)
 }
 
+/// Creates the large data set (`seed --large`): about three years, two behind and one ahead,
+/// 2,000 officers, 300 trainings, 3,000 sessions, over 30,000 places, with the demo accounts
+/// and their published password. Refused on a database that already holds any account or
+/// training, so that it never mixes with other data.
+pub async fn seed_large(db: &DatabaseConnection) -> Result<SeedReport, AppError> {
+    let hash = app::password::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    seed_large_at(db, Utc::now(), &hash).await
+}
+
+async fn seed_large_at(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    hash: &str,
+) -> Result<SeedReport, AppError> {
+    let plan = Planner::with_scale(now, Scale::LARGE).build();
+    let txn = begin_write(db).await?;
+    // Checked under the write lock, so that two seeds started together insert once.
+    let users = user::Entity::find().count(&txn).await?;
+    let trainings = training::Entity::find().count(&txn).await?;
+    if users + trainings > 0 {
+        txn.rollback().await?;
+        return Err(AppError::refused(format!(
+            "Cette base contient déjà des données ({users} compte(s), {trainings} formation(s)) : \
+             le jeu de mesure n'est chargé que dans une base vide."
+        )));
+    }
+    let report = write_plan(&txn, &plan, hash).await?;
+    txn.commit().await?;
+    tracing::info!(?report, "large data set created");
+    Ok(report)
+}
+
 async fn existing_report(db: &DatabaseConnection) -> Result<SeedReport, AppError> {
     let officers = user::Entity::find()
         .filter(user::Column::Role.eq(Role::Officer))
@@ -106,6 +140,7 @@ async fn existing_report(db: &DatabaseConnection) -> Result<SeedReport, AppError
         trainings: training::Entity::find().count(db).await? as usize,
         sessions: session::Entity::find().count(db).await? as usize,
         enrolments: enrolment::Entity::find().count(db).await? as usize,
+        feedback: app::entities::feedback::Entity::find().count(db).await? as usize,
     })
 }
 

@@ -6,8 +6,8 @@ mod places;
 
 use super::calendar::{paris, slug};
 use super::data::{
-    CAREER_GOALS, FEMALE_FIRST_NAMES, Kind, LAST_NAMES, MALE_FIRST_NAMES, SERVICES, Service,
-    TRAININGS,
+    ARCHIVED_TRAINING, CAREER_GOALS, FEMALE_FIRST_NAMES, Kind, LAST_NAMES, MALE_FIRST_NAMES,
+    SERVICES, Service, TRAINING_VARIANTS, TRAININGS, TrainingSpec,
 };
 use super::rng::Rng;
 use super::{DEMO_OFFICER, EMAIL_DOMAIN, FIXED_ACCOUNTS, OTHER_OFFICERS};
@@ -15,6 +15,53 @@ use app::model::{EnrolmentStatus, Priority, Role};
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use chrono_tz::Europe::Paris;
 use std::collections::HashSet;
+
+/// How big a data set to plan: the demo, or the benchmark set of `seed --large`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Scale {
+    /// Officers besides the demo officer.
+    pub(super) other_officers: usize,
+    /// Each training of `TRAININGS` in this many variants (the first is the training itself).
+    pub(super) variants: usize,
+    /// Days of history and of planning ahead.
+    pub(super) past_days: i64,
+    pub(super) future_days: i64,
+    /// Sessions before and after today; the demo's upcoming ones follow `UPCOMING` instead.
+    pub(super) past_sessions: usize,
+    pub(super) upcoming_sessions: Option<usize>,
+    /// Programmes: the demo's are all under way; the large set's start over its whole history.
+    pub(super) programmes_since_days: i64,
+}
+
+impl Scale {
+    pub(super) const DEMO: Scale = Scale {
+        other_officers: OTHER_OFFICERS,
+        variants: 1,
+        past_days: super::data::HORIZON_DAYS,
+        future_days: super::data::HORIZON_DAYS,
+        past_sessions: super::data::PAST_SESSIONS,
+        upcoming_sessions: None,
+        programmes_since_days: 300,
+    };
+    /// About three years, two behind and one ahead: 2,000 officers, 300 trainings, 3,000
+    /// sessions.
+    pub(super) const LARGE: Scale = Scale {
+        other_officers: 1_999,
+        variants: 12,
+        past_days: 730,
+        future_days: 365,
+        past_sessions: 2_000,
+        upcoming_sessions: Some(1_000),
+        programmes_since_days: 720,
+    };
+}
+
+/// A training of the catalogue: one of `TRAININGS`, in one of its variants.
+pub(super) struct TrainingPlan {
+    pub(super) spec: &'static TrainingSpec,
+    pub(super) title: String,
+    pub(super) archived: bool,
+}
 
 pub(super) struct UserPlan {
     pub(super) email: String,
@@ -75,6 +122,7 @@ pub(super) struct ProgrammePlan {
 
 pub(super) struct Plan {
     pub(super) now: DateTime<Utc>,
+    pub(super) trainings: Vec<TrainingPlan>,
     pub(super) users: Vec<UserPlan>,
     pub(super) sessions: Vec<SessionPlan>,
     pub(super) enrolments: Vec<EnrolPlan>,
@@ -91,6 +139,7 @@ struct DemoPlaces {
 }
 
 pub(super) struct Planner {
+    scale: Scale,
     rng: Rng,
     now: DateTime<Utc>,
     today: NaiveDate,
@@ -106,14 +155,22 @@ pub(super) struct Planner {
 
 impl Planner {
     pub(super) fn new(now: DateTime<Utc>) -> Self {
+        Self::with_scale(now, Scale::DEMO)
+    }
+
+    pub(super) fn with_scale(now: DateTime<Utc>, scale: Scale) -> Self {
         // Whole seconds, so that every timestamp reads back from the database exactly as written.
         let now = now.trunc_subsecs(0);
+        let trainings = catalogue(scale.variants);
         Planner {
+            scale,
             rng: Rng(0x00C4_5510_2026_A11E),
             now,
             today: now.with_timezone(&Paris).date_naive(),
+            wanted_by: vec![Vec::new(); trainings.len()],
             plan: Plan {
                 now,
+                trainings,
                 users: Vec::new(),
                 sessions: Vec::new(),
                 enrolments: Vec::new(),
@@ -123,7 +180,6 @@ impl Planner {
             demo: DemoPlaces::default(),
             calendar: Vec::new(),
             booked_trainings: Vec::new(),
-            wanted_by: vec![Vec::new(); TRAININGS.len()],
         }
     }
 
@@ -153,7 +209,7 @@ impl Planner {
             });
             self.push_user(email.to_owned(), name.to_owned(), role, profile);
         }
-        while self.plan.users.len() < FIXED_ACCOUNTS.len() + OTHER_OFFICERS {
+        while self.plan.users.len() < FIXED_ACCOUNTS.len() + self.scale.other_officers {
             let first = if self.rng.percent(12) {
                 self.rng.pick(&FEMALE_FIRST_NAMES)
             } else {
@@ -215,18 +271,28 @@ impl Planner {
     }
 
     fn officers(&self) -> std::ops::Range<usize> {
-        (DEMO_OFFICER + 1)..(FIXED_ACCOUNTS.len() + OTHER_OFFICERS)
+        (DEMO_OFFICER + 1)..(FIXED_ACCOUNTS.len() + self.scale.other_officers)
+    }
+
+    /// The trainings that can still be planned (not archived).
+    pub(super) fn active_trainings(&self) -> Vec<usize> {
+        let trainings = self.plan.trainings.iter().enumerate();
+        trainings
+            .filter(|(_, t)| !t.archived)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     // --- programmes
 
     fn plan_programmes(&mut self) {
-        let active = TRAININGS.len() - 1;
+        let active = self.active_trainings();
+        let demo = self.scale == Scale::DEMO;
         for officer in self.officers() {
             if !self.rng.percent(80) {
                 continue;
             }
-            let mut trainings: Vec<usize> = (0..active).collect();
+            let mut trainings = active.clone();
             self.rng.shuffle(&mut trainings);
             trainings.truncate(self.rng.range(3, 6) as usize);
             let items: Vec<(usize, Priority)> = trainings
@@ -234,9 +300,15 @@ impl Planner {
                 .enumerate()
                 .map(|(pos, t)| (t, self.priority_at(pos)))
                 .collect();
-            // Programmes under way: started within ten months, ending two months from now or later.
-            let starts_on = self.today - Duration::days(self.rng.range(0, 300));
-            let min_end = self.today + Duration::days(60);
+            // The demo's programmes are under way: started within ten months, ending two months
+            // from now or later. The large set's are spread over its history.
+            let since = self.scale.programmes_since_days;
+            let starts_on = self.today - Duration::days(self.rng.range(0, since));
+            let min_end = if demo {
+                self.today + Duration::days(60)
+            } else {
+                starts_on
+            };
             let span = self
                 .rng
                 .range(183, 548)
@@ -277,4 +349,20 @@ impl Planner {
             items,
         });
     }
+}
+
+/// The catalogue: each training of `TRAININGS` in `variants` variants, the archived one archived
+/// in all of them.
+fn catalogue(variants: usize) -> Vec<TrainingPlan> {
+    let mut trainings = Vec::with_capacity(TRAININGS.len() * variants);
+    for variant in &TRAINING_VARIANTS[..variants] {
+        for (i, spec) in TRAININGS.iter().enumerate() {
+            trainings.push(TrainingPlan {
+                spec,
+                title: format!("{}{variant}", spec.title),
+                archived: i == ARCHIVED_TRAINING,
+            });
+        }
+    }
+    trainings
 }

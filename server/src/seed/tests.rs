@@ -85,12 +85,12 @@ fn check_invariants(d: &Data, now: DateTime<Utc>) {
             assert!(c > e.created_at && c <= now, "{e:?}");
         }
     }
+    let mut by_session: HashMap<i32, Vec<&enrolment::Model>> = HashMap::new();
+    for e in &d.enrolments {
+        by_session.entry(e.session_id).or_default().push(e);
+    }
     for s in &d.sessions {
-        let rows: Vec<_> = d
-            .enrolments
-            .iter()
-            .filter(|e| e.session_id == s.id)
-            .collect();
+        let rows = by_session.remove(&s.id).unwrap_or_default();
         let taken = rows.iter().filter(|e| counts_seat(e.status)).count() as i32;
         assert_eq!(s.seats_taken, taken, "seats_taken of session {}", s.id);
         assert!(s.seats_taken <= s.capacity);
@@ -117,26 +117,47 @@ fn check_invariants(d: &Data, now: DateTime<Utc>) {
         );
         assert!(s.ends_at > s.starts_at);
         let past = s.status == SessionStatus::Terminee;
-        assert_eq!(
-            past,
-            s.ends_at < now,
-            "session {} is past iff terminée",
-            s.id
-        );
+        if s.status != SessionStatus::Annulee {
+            assert_eq!(
+                past,
+                s.ends_at < now,
+                "session {} is past iff terminée",
+                s.id
+            );
+        }
         assert_eq!(past, s.actual_cost_cents.is_some());
+        // A seat confirmed after its request was a promotion into a seat freed before the
+        // start.
+        for e in rows.iter().filter(|e| counts_seat(e.status)) {
+            let confirmed = e.confirmed_at.unwrap();
+            assert!(
+                confirmed >= e.created_at && confirmed < s.starts_at,
+                "{e:?}"
+            );
+            if confirmed > e.created_at {
+                let freed = rows.iter().filter_map(|o| o.cancelled_at);
+                assert!(freed.into_iter().any(|c| c == confirmed), "{e:?}");
+            }
+        }
     }
     check_no_overlap(d, &sessions, |st| st.is_live());
     check_no_overlap(d, &sessions, attended);
+    let status: HashMap<(i32, i32), EnrolmentStatus> = d
+        .enrolments
+        .iter()
+        .map(|e| ((e.session_id, e.officer_id), e.status))
+        .collect();
     for f in &d.feedback {
         assert!((1..=5).contains(&f.overall_rating) && (1..=5).contains(&f.usefulness_rating));
-        let row = d
-            .enrolments
-            .iter()
-            .find(|e| e.session_id == f.session_id && e.officer_id == f.officer_id);
-        assert_eq!(row.map(|e| e.status), Some(EnrolmentStatus::Present));
+        let row = status.get(&(f.session_id, f.officer_id));
+        assert_eq!(row, Some(&EnrolmentStatus::Present));
+    }
+    let mut items_of: HashMap<i32, Vec<&programme_item::Model>> = HashMap::new();
+    for i in &d.items {
+        items_of.entry(i.programme_id).or_default().push(i);
     }
     for p in &d.programmes {
-        let mut items: Vec<_> = d.items.iter().filter(|i| i.programme_id == p.id).collect();
+        let mut items = items_of.remove(&p.id).unwrap_or_default();
         items.sort_by_key(|i| i.position);
         assert!(
             (3..=6).contains(&items.len()),
@@ -398,4 +419,127 @@ async fn demo_data_never_goes_into_a_database_with_real_accounts() {
     );
     assert!(find_by_email(&db, ADMIN_EMAIL).await.unwrap().is_none());
     assert!(demo_accounts(&db).await.unwrap().is_empty());
+}
+
+/// What the statistics and the benchmarks need of the large set.
+fn check_large_shape(d: &Data, report: &SeedReport) {
+    let officers = d.users.iter().filter(|u| u.role == Role::Officer).count();
+    assert_eq!(officers, 2_000);
+    assert_eq!(d.trainings.len(), 300);
+    let themes: HashSet<&str> = d.trainings.iter().map(|t| t.theme.as_str()).collect();
+    assert_eq!(themes.len(), 8, "{themes:?}");
+    assert_eq!(d.sessions.len(), 3_000);
+    assert!(
+        d.enrolments.len() >= 30_000,
+        "{} places",
+        d.enrolments.len()
+    );
+    assert_eq!(report.enrolments, d.enrolments.len());
+    assert_eq!(report.feedback, d.feedback.len());
+    let sessions = |st: SessionStatus| d.sessions.iter().filter(|s| s.status == st).count();
+    assert!(sessions(SessionStatus::Brouillon) >= 30);
+    assert!(sessions(SessionStatus::Annulee) >= 60);
+    assert!(sessions(SessionStatus::Terminee) >= 1_800);
+    let places = |st: EnrolmentStatus| d.enrolments.iter().filter(|e| e.status == st).count();
+    let attended = places(EnrolmentStatus::Present)
+        + places(EnrolmentStatus::Absent)
+        + places(EnrolmentStatus::Excuse);
+    let no_show = places(EnrolmentStatus::Absent) * 100 / attended;
+    assert!((11..=28).contains(&no_show), "{no_show} % no-show");
+    assert!(places(EnrolmentStatus::DesistementTardif) >= 300);
+    assert!(places(EnrolmentStatus::ListeAttente) >= 100);
+    assert!(
+        d.feedback.len() >= 10_000,
+        "{} feedback rows",
+        d.feedback.len()
+    );
+    let multi_day = d
+        .sessions
+        .iter()
+        .filter(|s| s.ends_at - s.starts_at > Duration::days(1))
+        .count();
+    assert!(multi_day >= 300, "{multi_day} multi-day sessions");
+    let promoted = d
+        .enrolments
+        .iter()
+        .filter(|e| e.confirmed_at.is_some_and(|c| c > e.created_at))
+        .count();
+    assert!(
+        promoted >= 100,
+        "{promoted} seats taken again after a withdrawal"
+    );
+    let first = d.sessions.iter().map(|s| s.starts_at).min().unwrap();
+    let last = d.sessions.iter().map(|s| s.starts_at).max().unwrap();
+    let years = (last - first).num_days() as f64 / 365.0;
+    assert!((2.8..=3.05).contains(&years), "{years} years");
+}
+
+async fn seed_large_checked(db: &DatabaseConnection) {
+    let now = Utc::now();
+    let started = Instant::now();
+    let report = seed_large_at(db, now, "non-utilise").await.unwrap();
+    eprintln!(
+        "seed --large took {:?} (debug build): {report:?}",
+        started.elapsed()
+    );
+    let data = load(db).await;
+    check_invariants(&data, now);
+    check_large_shape(&data, &report);
+    // The demo officer logs in to a life of his own (the demo's exact one needs free weeks,
+    // which a catalogue this busy does not have).
+    let me = data
+        .users
+        .iter()
+        .find(|u| u.email == DEMO_OFFICER_EMAIL)
+        .unwrap();
+    let mine = |st: EnrolmentStatus| {
+        let rows = data.enrolments.iter();
+        rows.filter(|e| e.officer_id == me.id && e.status == st)
+            .count()
+    };
+    assert!(mine(EnrolmentStatus::Inscrit) >= 1 && mine(EnrolmentStatus::Present) >= 3);
+
+    // A second run is refused in French and changes nothing.
+    let again = seed_large_at(db, now, "non-utilise").await.unwrap_err();
+    let message = app::testing::refusal(again);
+    assert!(
+        message.contains("2003 compte(s), 300 formation(s)"),
+        "{message}"
+    );
+    let after = load(db).await;
+    assert_eq!(after.users.len(), data.users.len());
+    assert_eq!(after.enrolments.len(), data.enrolments.len());
+    assert_eq!(after.sessions.len(), data.sessions.len());
+    // Nor does the demo go into it: its accounts are the demo's, but it is full of other data.
+    assert!(!seed_demo(db).await.unwrap().created);
+}
+
+#[tokio::test]
+async fn seed_large_keeps_every_invariant_and_is_refused_a_second_time() {
+    let db = app::testing::test_db().await;
+    seed_large_checked(&db).await;
+}
+
+#[tokio::test]
+async fn seed_large_on_postgres() {
+    let Some(db) = postgres_db().await else {
+        return;
+    };
+    seed_large_checked(&db).await;
+    db.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn seed_large_refuses_a_database_with_data() {
+    let db = app::testing::test_db().await;
+    app::testing::training(&db, "Formation existante").await;
+    let err = seed_large_at(&db, Utc::now(), "non-utilise")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        app::testing::refusal(err),
+        "Cette base contient déjà des données (0 compte(s), 1 formation(s)) : le jeu de mesure \
+         n'est chargé que dans une base vide."
+    );
+    assert_eq!(session::Entity::find().count(&db).await.unwrap(), 0);
 }

@@ -1,7 +1,7 @@
 //! Writing the plan: a handful of multi-row inserts in the seed's transaction.
 
 use super::SeedReport;
-use super::data::{ARCHIVED_TRAINING, Kind, TRAININGS};
+use super::data::Kind;
 use super::planner::Plan;
 use app::entities::{
     enrolment, feedback, officer_profile, programme, programme_item, session, training, user,
@@ -23,9 +23,9 @@ pub(super) async fn write_plan(
     plan: &Plan,
     hash: &str,
 ) -> Result<SeedReport, AppError> {
-    let now = plan.now;
-    let users = insert_users(txn, plan, hash, now).await?;
-    let trainings = insert_trainings(txn, now).await?;
+    let since = history_start(plan);
+    let users = insert_users(txn, plan, hash, since).await?;
+    let trainings = insert_trainings(txn, plan, since).await?;
     let sessions = insert_sessions(txn, plan, &trainings).await?;
     let enrolments = plan.enrolments.iter().map(|e| enrolment::ActiveModel {
         session_id: Set(sessions[e.session]),
@@ -60,7 +60,15 @@ pub(super) async fn write_plan(
         trainings: trainings.len(),
         sessions: sessions.len(),
         enrolments: plan.enrolments.len(),
+        feedback: plan.feedback.len(),
     })
+}
+
+/// When the accounts and the catalogue were created: a year before now, or a month before the
+/// first session was planned.
+fn history_start(plan: &Plan) -> DateTime<Utc> {
+    let first_session = plan.sessions.iter().map(|s| s.created_at).min();
+    (plan.now - Duration::days(365)).min(first_session.unwrap_or(plan.now) - Duration::days(30))
 }
 
 /// Inserts the users and their officer profiles; returns the database id of each user index.
@@ -106,10 +114,11 @@ async fn insert_users(
     Ok(ids)
 }
 
-/// Inserts the catalogue; returns the id of each `TRAININGS` index.
+/// Inserts the catalogue; returns the id of each training index of the plan.
 async fn insert_trainings(
     txn: &DatabaseTransaction,
-    now: DateTime<Utc>,
+    plan: &Plan,
+    created_at: DateTime<Utc>,
 ) -> Result<Vec<i32>, AppError> {
     // Trainings have no natural key: ours are the new rows, found by title above the old ids.
     let last = training::Entity::find()
@@ -117,33 +126,31 @@ async fn insert_trainings(
         .one(txn)
         .await?;
     let last_id = last.map_or(0, |t| t.id);
-    let rows = TRAININGS
-        .iter()
-        .enumerate()
-        .map(|(i, t)| training::ActiveModel {
-            title: Set(t.title.to_owned()),
-            description: Set(t.description.to_owned()),
-            theme: Set(t.theme.to_owned()),
-            provider: Set(t.provider.to_owned()),
-            format: Set(t.format),
-            duration_hours: Set(t.hours),
-            default_capacity: Set(t.capacity),
-            fixed_cost_cents: Set(t.fixed_eur.map(|e| e * 100)),
-            seat_cost_cents: Set(t.seat_eur.map(|e| e * 100)),
-            archived: Set(i == ARCHIVED_TRAINING),
-            created_at: Set(now - Duration::days(365)),
-            updated_at: Set(now - Duration::days(365)),
-            ..Default::default()
-        });
+    let rows = plan.trainings.iter().map(|t| training::ActiveModel {
+        title: Set(t.title.clone()),
+        description: Set(t.spec.description.to_owned()),
+        theme: Set(t.spec.theme.to_owned()),
+        provider: Set(t.spec.provider.to_owned()),
+        format: Set(t.spec.format),
+        duration_hours: Set(t.spec.hours),
+        default_capacity: Set(t.spec.capacity),
+        fixed_cost_cents: Set(t.spec.fixed_eur.map(|e| e * 100)),
+        seat_cost_cents: Set(t.spec.seat_eur.map(|e| e * 100)),
+        archived: Set(t.archived),
+        created_at: Set(created_at),
+        updated_at: Set(created_at),
+        ..Default::default()
+    });
     insert_batches(txn, rows.collect()).await?;
     let stored = training::Entity::find()
         .filter(training::Column::Id.gt(last_id))
         .all(txn)
         .await?;
     let ids: HashMap<String, i32> = stored.into_iter().map(|t| (t.title, t.id)).collect();
-    let ids = TRAININGS
+    let ids = plan
+        .trainings
         .iter()
-        .map(|t| ids.get(t.title).copied())
+        .map(|t| ids.get(&t.title).copied())
         .collect::<Option<Vec<_>>>();
     ids.ok_or_else(|| lost_rows("trainings"))
 }
@@ -171,7 +178,7 @@ async fn insert_sessions(
         }
     }
     let rows = plan.sessions.iter().enumerate().map(|(i, s)| {
-        let spec = &TRAININGS[s.training];
+        let spec = plan.trainings[s.training].spec;
         let cost = spec.fixed_eur.unwrap_or(0) * 100 + spec.seat_eur.unwrap_or(0) * 100 * billed[i];
         let status = match s.kind {
             Kind::Past => SessionStatus::Terminee,

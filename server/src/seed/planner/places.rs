@@ -4,8 +4,7 @@
 use super::{EnrolPlan, FeedbackPlan, Planner, SessionPlan};
 use crate::seed::calendar::{fit_week, overlap, paris, working_days};
 use crate::seed::data::{
-    ADDRESSES, CAREER_GOALS, GOOD_COMMENTS, HORIZON_DAYS, Kind, MIXED_COMMENTS, PAST_SESSIONS,
-    POOR_COMMENTS, TRAINERS, TRAININGS, UPCOMING,
+    ADDRESSES, CAREER_GOALS, GOOD_COMMENTS, Kind, MIXED_COMMENTS, POOR_COMMENTS, TRAINERS, UPCOMING,
 };
 use crate::seed::{DEMO_OFFICER, EMAIL_DOMAIN};
 use app::model::{EnrolmentStatus, Priority, TrainingFormat};
@@ -18,23 +17,45 @@ impl Planner {
     pub(super) fn plan_sessions(&mut self) {
         // Spread evenly over working days, so that holidays do not pile sessions up after them.
         let d = |days: i64| self.today + Duration::days(days);
-        let past = working_days(d(-HORIZON_DAYS), d(-3));
-        let upcoming = working_days(d(2), d(HORIZON_DAYS));
-        // Past sessions, from six months ago to three days ago.
-        for i in 0..PAST_SESSIONS {
-            let date = past[i * (past.len() - 1) / (PAST_SESSIONS - 1)];
-            self.push_session((i * 7 + 2) % TRAININGS.len(), Kind::Past, date);
+        let past = working_days(d(-self.scale.past_days), d(-3));
+        let upcoming = working_days(d(2), d(self.scale.future_days));
+        let all = self.plan.trainings.len();
+        let active = self.active_trainings();
+        // Past sessions, up to three days ago; the large set has cancelled ones among them.
+        let past_count = self.scale.past_sessions;
+        for i in 0..past_count {
+            let date = past[i * (past.len() - 1) / (past_count - 1)];
+            let kind = match self.scale.upcoming_sessions {
+                Some(_) if self.rng.percent(4) => Kind::Cancelled,
+                _ => Kind::Past,
+            };
+            self.push_session((i * 7 + 2) % all, kind, date);
         }
-        // Upcoming ones, from two days to six months ahead; the archived training has none.
-        let active = TRAININGS.len() - 1;
-        for (i, kind) in UPCOMING.into_iter().enumerate() {
-            let date = upcoming[i * (upcoming.len() - 1) / (UPCOMING.len() - 1)];
-            self.push_session((i * 5 + 1) % active, kind, date);
+        // Upcoming ones, from two days ahead; the archived trainings have none.
+        let kinds: Vec<Kind> = match self.scale.upcoming_sessions {
+            None => UPCOMING.to_vec(),
+            Some(n) => (0..n).map(|_| self.upcoming_kind()).collect(),
+        };
+        for (i, &kind) in kinds.iter().enumerate() {
+            let date = upcoming[i * (upcoming.len() - 1) / (kinds.len() - 1)];
+            self.push_session(active[(i * 5 + 1) % active.len()], kind, date);
+        }
+    }
+
+    /// The large set's mix of upcoming sessions: mostly with seats, some full with a waitlist,
+    /// a few drafts and cancellations.
+    fn upcoming_kind(&mut self) -> Kind {
+        match self.rng.below(100) {
+            0..=5 => Kind::Draft,
+            6..=9 => Kind::Cancelled,
+            10..=17 => Kind::OneLeft,
+            18..=29 => Kind::Full(self.rng.below(7)),
+            _ => Kind::Roomy,
         }
     }
 
     fn push_session(&mut self, t: usize, kind: Kind, day: NaiveDate) {
-        let spec = &TRAININGS[t];
+        let spec = self.plan.trainings[t].spec;
         let days = ((spec.hours + 6) / 7).max(1) as u32;
         let date = fit_week(day, days, kind != Kind::Past);
         let last_day = date + Duration::days(i64::from(days) - 1);
@@ -173,8 +194,8 @@ impl Planner {
         push(d.waitlisted.as_ref().map(training), Priority::Recommandee);
         push(d.attended.get(1).map(training), Priority::Optionnelle);
         // One training still to plan, so that « À planifier » shows too.
-        let unplanned =
-            (0..TRAININGS.len() - 1).find(|t| !self.booked_trainings[DEMO_OFFICER].contains(t));
+        let unplanned = (self.active_trainings().into_iter())
+            .find(|t| !self.booked_trainings[DEMO_OFFICER].contains(t));
         push(unplanned, Priority::Optionnelle);
         let starts_on = self.today - Duration::days(120);
         let goal = CAREER_GOALS[0];
@@ -228,16 +249,19 @@ impl Planner {
         let cap = sess.capacity as i64;
         let late_possible = sess.cancellation_deadline < self.now;
         let far = sess.starts_at > self.now + Duration::days(100);
+        let large = self.scale.upcoming_sessions.is_some();
         let mut statuses = Vec::new();
         let mut waitlist = 0;
         match sess.kind {
             Kind::Draft | Kind::Cancelled => {}
             Kind::Past => {
-                let attended = self.rng.range(cap * 6 / 10, cap);
+                // The large set is fuller, with the no-shows of the published 11–28 % range.
+                let (lo, present, absent) = if large { (7, 77, 91) } else { (6, 84, 91) };
+                let attended = self.rng.range(cap * lo / 10, cap);
                 for _ in 0..attended {
                     statuses.push(match self.rng.below(100) {
-                        0..=84 => Present,
-                        85..=91 => Absent,
+                        r if r <= present => Present,
+                        r if r <= absent => Absent,
                         _ => Excuse,
                     });
                 }
@@ -309,6 +333,7 @@ impl Planner {
     /// in row order, so that waitlist ranks follow the order of arrival.
     fn stamp_rows(&mut self, s: usize, rows: Vec<(usize, EnrolmentStatus)>) {
         let sess = &self.plan.sessions[s];
+        let capacity = sess.capacity as usize;
         let (open, close) = (
             sess.created_at + Duration::hours(1),
             sess.enrolment_deadline.min(self.now - Duration::hours(1)),
@@ -316,6 +341,7 @@ impl Planner {
         let (cancel_by, starts_at, ends_at) =
             (sess.cancellation_deadline, sess.starts_at, sess.ends_at);
         let arrivals = self.arrival_times(open, close, rows.len());
+        let first_row = self.plan.enrolments.len();
         let mut rank = 0;
         for ((officer, status), created_at) in rows.into_iter().zip(arrivals) {
             let waitlist_rank = (status == EnrolmentStatus::ListeAttente).then(|| {
@@ -351,6 +377,31 @@ impl Planner {
                 confirmed_at,
                 cancelled_at,
             });
+        }
+        self.promote_into_freed_seats(first_row, capacity);
+    }
+
+    /// A session that ended full although some withdrew before the start: the last ones to
+    /// arrive waited for those seats and were confirmed when each was freed (the promotion
+    /// that « Places récupérées » counts).
+    fn promote_into_freed_seats(&mut self, first_row: usize, capacity: usize) {
+        let rows = &mut self.plan.enrolments[first_row..];
+        let holds = |st: EnrolmentStatus| {
+            use EnrolmentStatus::*;
+            matches!(st, Inscrit | Present | Absent | Excuse)
+        };
+        if rows.iter().filter(|e| holds(e.status)).count() < capacity {
+            return;
+        }
+        let mut freed: Vec<DateTime<Utc>> = rows.iter().filter_map(|e| e.cancelled_at).collect();
+        freed.sort_unstable();
+        // Rows are in order of arrival: the latest seat holders took the freed seats.
+        let mut takers = rows.iter_mut().rev().filter(|e| holds(e.status));
+        for at in freed {
+            match takers.next() {
+                Some(e) if e.created_at < at => e.confirmed_at = Some(at),
+                _ => break,
+            }
         }
     }
 
