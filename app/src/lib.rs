@@ -65,6 +65,7 @@ pub mod catalogue;
 pub mod officers;
 pub mod roster;
 pub mod officer_import;
+pub mod statistics;
 pub mod dashboard;
 pub mod admin;
 pub mod auth;

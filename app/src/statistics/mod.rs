@@ -1,0 +1,193 @@
+//! The statistics of product §6 (`/gestion/statistiques`): what the trainings cost, how full
+//! they were, who came, what officers thought of them, and the seats the waitlist and staff
+//! recovered — by period, theme and training.
+//!
+//! Definitions (the page repeats them under « Définitions »). A session counts in a period when
+//! it starts in it (Paris dates), is not a draft and has started by now.
+//! - Taux de remplissage: seats held at the start (inscrit, présent, absent, excusé) ÷ capacity,
+//!   over the sessions held (not cancelled).
+//! - Taux de présence and no-show: présents, and absents (not excusés), ÷ seats held at the
+//!   start, over the sessions whose attendance was taken (at least one mark).
+//! - Coût d'une session: its actual cost when recorded, else the training's cost model (fixed
+//!   cost + cost per seat × seats held at the start and late withdrawals, which providers bill).
+//! - Coût par participant: cost ÷ présents; coût des places vides: cost × (capacity − présents)
+//!   ÷ capacity; both over the held sessions with a known cost and at least one présent, so a
+//!   session nobody attended neither divides by zero nor counts as empty seats.
+//! - Désistements tardifs: count, and rate ÷ (seats held at the start + late withdrawals).
+//! - Satisfaction and utilité: mean and distribution (1 to 5) of the feedback.
+//! - Pertinence: share of the présents whose programme holds the training, with the mean
+//!   utilité of those présents and of the others.
+//! - Places récupérées: per session, the withdrawals before the start that a later confirmation
+//!   (promotion, invitation or staff) took again: min(withdrawals before the start, seats held
+//!   at the start confirmed after the first of them); each worth cost ÷ capacity.
+//! - Cancelled sessions are counted apart and enter no rate.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(all(test, feature = "ssr"))]
+mod tests;
+
+/// What the figures are about: sessions starting between two Paris dates (both included),
+/// optionally of one theme and/or one training.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub theme: Option<String>,
+    pub training_id: Option<i32>,
+}
+
+/// The sums behind every figure of §6, for one set of sessions. Ratios are methods: `None`
+/// when their denominator is zero, and the page then says why instead of showing 0 % or NaN.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Sessions held: started in the period, not cancelled.
+    pub sessions: i64,
+    /// Cancelled sessions of the period (they enter no rate).
+    pub cancelled: i64,
+    /// Capacity of the sessions held.
+    pub capacity: i64,
+    /// Seats held at the start (inscrit, présent, absent, excusé) of the sessions held.
+    pub seats_held: i64,
+    /// Sessions whose attendance was taken, and their seats held / présents / absents /
+    /// excusés.
+    pub attendance_sessions: i64,
+    pub attendance_seats: i64,
+    pub present: i64,
+    pub absent: i64,
+    pub excused: i64,
+    /// Sessions held with a known cost and at least one présent, and their sums.
+    pub costed_sessions: i64,
+    pub cost_cents: i64,
+    pub costed_present: i64,
+    pub empty_seat_cost_cents: i64,
+    /// Held sessions left out of the costs: no cost known, or nobody present.
+    pub uncosted_sessions: i64,
+    /// Late withdrawals (désistements tardifs) of the sessions held.
+    pub late_withdrawals: i64,
+    /// Feedback marks: `overall[i]` answers gave the mark i + 1; the same for utilité.
+    pub overall: [i64; 5],
+    pub usefulness: [i64; 5],
+    /// Présents whose programme holds the training (pertinence), of `present_all`, the présents
+    /// of every session held (attendance taken or not).
+    pub relevant_present: i64,
+    pub present_all: i64,
+    /// Utilité marks of the relevant présents and of the others: sums and counts.
+    pub relevant_usefulness_sum: i64,
+    pub relevant_usefulness_count: i64,
+    pub other_usefulness_sum: i64,
+    pub other_usefulness_count: i64,
+    /// Places récupérées and what they were worth (sessions with a known cost).
+    pub recovered: i64,
+    pub recovered_value_cents: i64,
+}
+
+fn ratio(num: i64, den: i64) -> Option<f64> {
+    (den > 0).then(|| num as f64 / den as f64)
+}
+
+fn mean_of(marks: &[i64; 5]) -> Option<f64> {
+    let count: i64 = marks.iter().sum();
+    let sum: i64 = marks.iter().zip(1..).map(|(n, mark)| n * mark).sum();
+    ratio(sum, count)
+}
+
+impl Totals {
+    pub fn fill_rate(&self) -> Option<f64> {
+        ratio(self.seats_held, self.capacity)
+    }
+    pub fn presence_rate(&self) -> Option<f64> {
+        ratio(self.present, self.attendance_seats)
+    }
+    pub fn no_show_rate(&self) -> Option<f64> {
+        ratio(self.absent, self.attendance_seats)
+    }
+    /// In cents.
+    pub fn cost_per_participant(&self) -> Option<f64> {
+        ratio(self.cost_cents, self.costed_present)
+    }
+    pub fn late_rate(&self) -> Option<f64> {
+        ratio(
+            self.late_withdrawals,
+            self.seats_held + self.late_withdrawals,
+        )
+    }
+    pub fn satisfaction(&self) -> Option<f64> {
+        mean_of(&self.overall)
+    }
+    pub fn usefulness_mean(&self) -> Option<f64> {
+        mean_of(&self.usefulness)
+    }
+    pub fn relevance(&self) -> Option<f64> {
+        ratio(self.relevant_present, self.present_all)
+    }
+    pub fn relevant_usefulness(&self) -> Option<f64> {
+        ratio(self.relevant_usefulness_sum, self.relevant_usefulness_count)
+    }
+    pub fn other_usefulness(&self) -> Option<f64> {
+        ratio(self.other_usefulness_sum, self.other_usefulness_count)
+    }
+
+    /// Adds another set of sessions' sums to these.
+    pub fn add(&mut self, o: &Totals) {
+        self.sessions += o.sessions;
+        self.cancelled += o.cancelled;
+        self.capacity += o.capacity;
+        self.seats_held += o.seats_held;
+        self.attendance_sessions += o.attendance_sessions;
+        self.attendance_seats += o.attendance_seats;
+        self.present += o.present;
+        self.absent += o.absent;
+        self.excused += o.excused;
+        self.costed_sessions += o.costed_sessions;
+        self.cost_cents += o.cost_cents;
+        self.costed_present += o.costed_present;
+        self.empty_seat_cost_cents += o.empty_seat_cost_cents;
+        self.uncosted_sessions += o.uncosted_sessions;
+        self.late_withdrawals += o.late_withdrawals;
+        for i in 0..5 {
+            self.overall[i] += o.overall[i];
+            self.usefulness[i] += o.usefulness[i];
+        }
+        self.relevant_present += o.relevant_present;
+        self.present_all += o.present_all;
+        self.relevant_usefulness_sum += o.relevant_usefulness_sum;
+        self.relevant_usefulness_count += o.relevant_usefulness_count;
+        self.other_usefulness_sum += o.other_usefulness_sum;
+        self.other_usefulness_count += o.other_usefulness_count;
+        self.recovered += o.recovered;
+        self.recovered_value_cents += o.recovered_value_cents;
+    }
+}
+
+/// One month of the charts (Paris month of the sessions' start).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthTotals {
+    pub year: i32,
+    pub month: u32,
+    pub totals: Totals,
+}
+
+/// One training's line of the table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingTotals {
+    pub training_id: i32,
+    pub title: String,
+    pub theme: String,
+    pub totals: Totals,
+}
+
+/// Everything the page shows for one scope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statistics {
+    pub scope: Scope,
+    pub totals: Totals,
+    /// The same scope a year earlier, for the headline figures.
+    pub previous: Totals,
+    /// Every month of the scope, in order, months without a session included.
+    pub months: Vec<MonthTotals>,
+    /// Trainings with at least one session (held or cancelled) in the scope, by title.
+    pub trainings: Vec<TrainingTotals>,
+}
