@@ -20,6 +20,7 @@ use crate::{
             planning::PlanningPage,
             session::{CancelSessionPage, StaffSessionPage},
             session_form::SessionFormPage,
+            statistics::StatisticsPage,
             trainings::{TrainingEditPage, TrainingsPage},
         },
     },
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/gestion/sessions/:id/modifier") view=SessionFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/sessions/:id/annuler") view=CancelSessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/gestion/sessions/:id/remplir") view=FillSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/gestion/statistiques") view=StatisticsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <Footer/>

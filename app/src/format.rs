@@ -46,6 +46,16 @@ pub fn fill_percent(taken: i32, capacity: i32) -> i32 {
     }
 }
 
+/// A number with `places` decimals and a French decimal comma: « 82,5 ».
+pub fn decimal(x: f64, places: usize) -> String {
+    format!("{x:.places$}").replace('.', ",")
+}
+
+/// A ratio as a percentage with one decimal: 0.825 → « 82,5 % ».
+pub fn percent(ratio: f64) -> String {
+    format!("{}\u{a0}%", decimal(ratio * 100.0, 1))
+}
+
 /// Where a session takes place: its location, « À distance », or both.
 #[cfg(feature = "ssr")]
 pub fn place_label(s: &crate::entities::session::Model) -> String {

@@ -149,6 +149,7 @@ pub fn SelectField(
     label: &'static str,
     choices: Vec<(String, String)>,
     #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let control = move |c: ControlIds| {
         let options = choices
@@ -171,7 +172,7 @@ pub fn SelectField(
             </select>
         }
     };
-    view! { <FieldFrame form name label hint=None family="select" control/> }
+    view! { <FieldFrame form name label hint family="select" control/> }
 }
 
 /// A select of a GET filter form; `all` is the choice that filters nothing.

@@ -61,6 +61,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
             ("/gestion/sessions", "Sessions"),
             ("/gestion/formations", "Formations"),
             ("/gestion/officiers", "Officiers"),
+            ("/gestion/statistiques", "Statistiques"),
             ("/formations", "Catalogue"),
         ];
         if user.role == crate::model::Role::Admin {

@@ -59,6 +59,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
     Router::new()
         .route("/calendrier/{file}", axum::routing::get(calendar_feed))
+        .route(
+            "/gestion/statistiques/export.csv",
+            axum::routing::get(exports::statistics_csv),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -375,6 +379,8 @@ async fn harden_headers(req: Request, next: Next) -> Response {
     );
     res
 }
+
+mod exports;
 
 #[cfg(test)]
 mod tests;

@@ -37,6 +37,10 @@ pub struct Demand {
 pub struct Dashboard {
     pub upcoming: Vec<UpcomingSession>,
     pub demand: Vec<Demand>,
+    /// This year so far against the same date last year (fill rate, empty-seat cost,
+    /// no-show), and the link to the year's statistics.
+    pub trends: Vec<crate::statistics::Headline>,
+    pub trends_href: String,
 }
 
 #[server(prefix = "/api", endpoint = "tableau-de-bord")]

@@ -58,7 +58,13 @@ pub async fn dashboard<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> AppRes
         })
         .collect();
     let demand = unmet_demand(db, now).await?;
-    Ok(Dashboard { upcoming, demand })
+    let (trends, trends_href) = crate::statistics::report::year_to_date(db, now).await?;
+    Ok(Dashboard {
+        upcoming,
+        demand,
+        trends,
+        trends_href,
+    })
 }
 
 /// Trainings that current programmes still need (not followed, no live place) and that no

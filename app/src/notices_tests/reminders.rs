@@ -154,6 +154,10 @@ async fn two_instances_on_postgresql_send_each_reminder_once() {
         many.push(o);
     }
     let base = PublicUrl::default();
+    // Both pools connected before the race: a connection still being opened (slow on a
+    // loaded machine) must not leave all the work to the other instance.
+    a.ping().await.unwrap();
+    b.ping().await.unwrap();
     let (x, y) = tokio::join!(run(&a, &base, now), run(&b, &base, now));
     let (x, y) = (x.unwrap(), y.unwrap());
     assert_eq!(x + y, 46, "a sent {x}, b sent {y}");

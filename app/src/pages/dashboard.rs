@@ -1,6 +1,7 @@
 use crate::{
     dashboard::{UpcomingSession, get_dashboard},
     layout::Loaded,
+    pages::staff::statistics::Headlines,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,6 +16,7 @@ pub fn DashboardPage() -> impl IntoView {
                 view! {
                     <Title text="Tableau de bord"/>
                     <h1>"Tableau de bord"</h1>
+                    <Trends trends=d.trends href=d.trends_href/>
                     <h2 class="fr-h4">"Prochaines sessions"</h2>
                     <div class="fr-table cas-table">
                         <table>
@@ -39,6 +41,20 @@ pub fn DashboardPage() -> impl IntoView {
                 .into_any()
             }
         </Loaded>
+    }
+}
+
+/// This year's headline figures against the same date last year.
+#[component]
+fn Trends(trends: Vec<crate::statistics::Headline>, href: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="annee-titre" class="fr-mb-5w">
+            <div class="cas-page-head">
+                <h2 class="fr-h4" id="annee-titre">"Cette année"</h2>
+                <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=href>"Voir les statistiques"</a>
+            </div>
+            <Headlines headlines=trends/>
+        </section>
     }
 }
 

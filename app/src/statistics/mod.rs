@@ -22,8 +22,17 @@
 //!   at the start confirmed after the first of them); each worth cost ÷ capacity.
 //! - Cancelled sessions are counted apart and enter no rate.
 
+use crate::error::{AppError, FormErrors};
+use crate::model::Choice;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod charts;
+#[cfg(feature = "ssr")]
+pub mod filters;
+#[cfg(feature = "ssr")]
+pub mod report;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(all(test, feature = "ssr"))]
@@ -190,4 +199,104 @@ pub struct Statistics {
     pub months: Vec<MonthTotals>,
     /// Trainings with at least one session (held or cancelled) in the scope, by title.
     pub trainings: Vec<TrainingTotals>,
+}
+
+/// The filters as the page's GET form sends them (every field as typed).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatsFilters {
+    /// `12-mois` (default), `mois`, `trimestre`, `annee` or `dates`.
+    pub periode: Option<String>,
+    /// `2026-11`.
+    pub mois: Option<String>,
+    /// `2026-T4`.
+    pub trimestre: Option<String>,
+    pub annee: Option<String>,
+    /// Dates choisies, `2026-01-31`.
+    pub du: Option<String>,
+    pub au: Option<String>,
+    pub theme: Option<String>,
+    /// A training's id.
+    pub formation: Option<String>,
+    /// The table's sort: a column key, and `asc` or `desc`.
+    pub tri: Option<String>,
+    pub ordre: Option<String>,
+}
+
+/// Everything the statistics page shows, formatted on the server.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatsPage {
+    /// The form's values (as typed) and its refused fields.
+    pub values: Vec<(String, String)>,
+    pub errors: FormErrors,
+    pub periods: Vec<Choice>,
+    pub quarters: Vec<Choice>,
+    pub years: Vec<Choice>,
+    pub themes: Vec<Choice>,
+    pub trainings: Vec<Choice>,
+    /// `None` when a filter was refused.
+    pub report: Option<Report>,
+}
+
+/// The figures of a valid choice of filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// « Les 12 derniers mois (décembre 2025 à aujourd'hui) », with the theme or training.
+    pub title: String,
+    /// Said instead of figures when no session was held in the period.
+    pub empty: Option<String>,
+    pub headlines: Vec<Headline>,
+    /// What the figures leave out (cancelled sessions, sessions without a known cost…).
+    pub notes: Vec<String>,
+    pub charts: Vec<Chart>,
+    pub table: Table,
+    /// `/gestion/statistiques/export.csv?…` for the same filters and sort.
+    pub export_href: String,
+}
+
+/// A headline figure with the same period a year earlier.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headline {
+    pub label: String,
+    pub value: String,
+    pub detail: Option<String>,
+    /// « Il y a un an : 78,4 % (+3,1 pts) ».
+    pub previous: String,
+}
+
+/// A chart drawn as SVG, with its data as a table for those who cannot see it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The trainings' table: its columns with their sort links, and one row per training.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    pub label: String,
+    /// The link that sorts by this column (descending first, then the other way).
+    pub sort_href: String,
+    /// `ascending` or `descending` when the table is sorted by it (for `aria-sort`).
+    pub sorted: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub training_id: i32,
+    pub cells: Vec<String>,
+}
+
+#[server(prefix = "/api", endpoint = "statistiques")]
+pub async fn get_statistics(filters: StatsFilters) -> Result<StatsPage, AppError> {
+    crate::caller::require_staff()?;
+    report::page(&crate::db::db()?, &filters, chrono::Utc::now()).await
 }

@@ -72,14 +72,17 @@ GROUP BY f.session_id, f.overall_rating, f.usefulness_rating";
 
 /// Per session: présents, those whose programme holds the session's training (`relevant`), and
 /// the sums and counts of the utilité marks of the relevant présents and of the others (a
-/// présent without an answer has a null mark and counts in neither).
+/// présent without an answer has a null mark: it counts in neither count, and as 0 in the sums,
+/// which would otherwise be null when no présent of a group answered).
 const PERTINENCE: &str = "\
 SELECT p.session_id AS session_id, CAST(COUNT(*) AS BIGINT) AS present_all,
   CAST(SUM(p.relevant) AS BIGINT) AS relevant,
-  CAST(SUM(CASE WHEN p.relevant = 1 THEN p.mark ELSE 0 END) AS BIGINT) AS relevant_sum,
+  CAST(SUM(CASE WHEN p.relevant = 1 THEN COALESCE(p.mark, 0) ELSE 0 END) AS BIGINT)
+    AS relevant_sum,
   CAST(SUM(CASE WHEN p.relevant = 1 AND p.mark IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT)
     AS relevant_count,
-  CAST(SUM(CASE WHEN p.relevant = 0 THEN p.mark ELSE 0 END) AS BIGINT) AS other_sum,
+  CAST(SUM(CASE WHEN p.relevant = 0 THEN COALESCE(p.mark, 0) ELSE 0 END) AS BIGINT)
+    AS other_sum,
   CAST(SUM(CASE WHEN p.relevant = 0 AND p.mark IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT)
     AS other_count
 FROM (

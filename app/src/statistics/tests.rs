@@ -24,7 +24,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// « Now » for every test: 20 March 2025, noon UTC.
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     at(2025, 3, 20, 12, 0)
 }
 
@@ -118,8 +118,8 @@ async fn wants<C: ConnectionTrait>(db: &C, officer_id: i32, training_id: i32) {
     .await;
 }
 
-struct Fixture {
-    budget: i32,
+pub(super) struct Fixture {
+    pub(super) budget: i32,
     english: i32,
     cyber: i32,
 }
@@ -129,7 +129,7 @@ struct Fixture {
 ///   earlier.
 /// - « Anglais » (Langues): no cost at all. S4 held at Paris midnight of 1 January.
 /// - « Cybersécurité » (Finances): S5 a draft, S6 after « now »: neither counts.
-async fn fixture<C: ConnectionTrait>(db: &C) -> Fixture {
+pub(super) async fn fixture<C: ConnectionTrait>(db: &C) -> Fixture {
     let budget = training_with(db, "Budget public", "Finances", Some(100_000), Some(20_000)).await;
     let english = training_with(db, "Anglais", "Langues", None, None).await;
     let cyber = training_with(db, "Cybersécurité", "Finances", Some(1), Some(1)).await;
@@ -602,4 +602,36 @@ async fn the_number_of_statements_does_not_grow_with_the_sessions() {
     // Three statements for the scope, three for the year before.
     assert_eq!(small, 6);
     assert_eq!(large, 6);
+}
+
+/// A session whose présents all had the training in their programme and none answered: the
+/// utilité sums of both groups are empty, not an error (found on the `seed --large` data).
+#[tokio::test]
+async fn presents_without_answers_leave_the_utility_of_both_groups_empty() {
+    let db = test_db().await;
+    let t = training_with(&db, "Budget public", "Finances", Some(100_000), None).await;
+    let s = session_with(
+        &db,
+        t,
+        at(2025, 2, 3, 9, 0),
+        4,
+        SessionStatus::Terminee,
+        None,
+    )
+    .await;
+    let early = Some(at(2025, 1, 2, 9, 0));
+    let relevant = seat(&db, s, E::Present, early, None).await;
+    wants(&db, relevant, t).await;
+    let stats = statistics(&db, &quarter(None, None), now()).await.unwrap();
+    let totals = &stats.totals;
+    assert_eq!((totals.present_all, totals.relevant_present), (1, 1));
+    assert_eq!(
+        (
+            totals.relevant_usefulness_count,
+            totals.other_usefulness_count
+        ),
+        (0, 0)
+    );
+    assert_eq!(totals.relevant_usefulness(), None);
+    assert_eq!(totals.relevance(), Some(1.0));
 }

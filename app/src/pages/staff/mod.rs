@@ -9,6 +9,7 @@ pub mod officers;
 pub mod planning;
 pub mod session;
 pub mod session_form;
+pub mod statistics;
 pub mod trainings;
 
 use crate::{journal::JournalLine, model::SessionStatus};

@@ -80,6 +80,7 @@ async fn drafts_are_shown_to_staff_only() {
 /// added here: `the_table_lists_every_staff_function` fails otherwise.
 const STAFF_FUNCTIONS: &[(&str, &str)] = &[
     ("/api/tableau-de-bord", ""),
+    ("/api/statistiques", "filters[periode]=12-mois"),
     ("/api/gestion/formations", "archived=false"),
     ("/api/gestion/formation", ""),
     (
@@ -203,6 +204,9 @@ const STAFF_PAGES: &[&str] = &[
     "/gestion/officiers/1",
     "/gestion/officiers/1/modifier",
     "/gestion/officiers/import",
+    "/gestion/statistiques",
+    "/gestion/statistiques?periode=annee&annee=2026",
+    "/gestion/statistiques/export.csv",
     "/admin/utilisateurs",
 ];
 

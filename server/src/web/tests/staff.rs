@@ -156,3 +156,76 @@ async fn an_invitation_link_opens_the_session_for_its_officer_only() {
     assert!(html.contains("Vous avez décliné l"));
     assert!(!html.contains("Invitation de la MiRVOG"));
 }
+
+/// The statistics through the real app: the page for staff, the CSV as French Excel opens it
+/// (its name says the period), bad filters refused in French next to their field or as a 400.
+#[tokio::test]
+async fn statistics_page_and_export() {
+    let app = test_app().await;
+    app.user("gestion@test.demo", Role::Staff).await;
+    let staff = app.login("gestion@test.demo", None).await;
+    let t = app::testing::training(&app.db, "Gouvernance").await;
+    let start = chrono::Utc::now() - chrono::Duration::days(20);
+    app::testing::session_at(&app.db, t.id, start, 7, 5).await;
+
+    let html = body_text(app.send(get("/gestion/statistiques", Some(&staff))).await).await;
+    assert!(html.contains("Les 12 derniers mois"), "default period");
+    assert!(html.contains("Taux de remplissage par mois"));
+    assert!(html.contains("<svg"), "the charts are drawn on the server");
+    assert!(html.contains("Exporter (CSV)"));
+
+    let res = app
+        .send(get(
+            "/gestion/statistiques/export.csv?periode=annee&annee=2026&tri=remplissage&ordre=asc",
+            Some(&staff),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(
+        res.headers()[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"cassiopee-statistiques-du-2026-01-01-au-2026-12-31.csv\""
+    );
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert!(
+        text.starts_with("\u{feff}Formation;Thème;Sessions tenues;"),
+        "{text}"
+    );
+
+    let bad =
+        "/gestion/statistiques?periode=dates&du=2026-05-01&au=1999-01-01&formation=%3Cscript%3E";
+    let res = app.send(get(bad, Some(&staff))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(
+        html.contains("Saisissez une date"),
+        "the date is refused next to it"
+    );
+    assert!(
+        html.contains("Cette formation n&#x27;existe pas")
+            || html.contains("Cette formation n'existe pas")
+    );
+    assert!(
+        !html.contains("<script>"),
+        "what was typed comes back escaped"
+    );
+
+    let res = app
+        .send(get(
+            "/gestion/statistiques/export.csv?periode=dates&du=1950-01-01&au=2026-01-01",
+            Some(&staff),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        body_text(res)
+            .await
+            .starts_with("Export impossible avec ces filtres")
+    );
+}
