@@ -51,7 +51,7 @@ fn Trends(trends: Vec<crate::statistics::Headline>, href: String) -> impl IntoVi
         <section aria-labelledby="annee-titre" class="fr-mb-5w">
             <div class="cas-page-head">
                 <h2 class="fr-h4" id="annee-titre">"Cette année"</h2>
-                <a class="fr-link fr-icon-arrow-right-line fr-link--icon-right" href=href>"Voir les statistiques"</a>
+                <a class="fr-link" href=href>"Voir les statistiques"</a>
             </div>
             <Headlines headlines=trends/>
         </section>

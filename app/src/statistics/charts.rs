@@ -4,7 +4,7 @@
 //! the page shows under it.
 
 use super::{Chart, MonthTotals, Statistics};
-use crate::format::{decimal, euros, percent};
+use crate::format::{euros, percent};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
@@ -15,6 +15,8 @@ const BLUE: RGBColor = RGBColor(0, 0, 145);
 const LIGHT_BLUE: RGBColor = RGBColor(106, 106, 244);
 const GREY: RGBColor = RGBColor(58, 58, 58);
 const FONT: &str = "sans-serif";
+/// Labels are drawn at 720 px wide and shown narrower: big enough to stay readable.
+const LABEL_SIZE: u32 = 17;
 
 const SHORT_MONTHS: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
@@ -91,7 +93,7 @@ fn empty_cost_by_month(stats: &Statistics) -> Chart {
         &labels,
         &values,
         (top * 1.15).max(100.0),
-        &|v| format!("{} €", decimal(*v, 0)),
+        &|v| euros((v * 100.0).round() as i64),
         LIGHT_BLUE,
     );
     let rows = stats
@@ -126,7 +128,7 @@ fn marks(stats: &Statistics) -> Chart {
             .unwrap_or(0);
         let mut chart = ChartBuilder::on(root)
             .margin(12)
-            .x_label_area_size(40)
+            .x_label_area_size(44)
             .y_label_area_size(60)
             .build_cartesian_2d(0.5f64..5.5f64, 0f64..(top as f64 * 1.15).max(5.0))?;
         chart
@@ -134,9 +136,10 @@ fn marks(stats: &Statistics) -> Chart {
             .disable_x_mesh()
             .x_labels(5)
             .x_label_formatter(&|v| format!("{v:.0} / 5"))
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("Nombre d'avis")
-            .label_style((FONT, 13).into_font().color(&GREY))
-            .axis_desc_style((FONT, 13).into_font().color(&GREY))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&GREY))
+            .axis_desc_style((FONT, LABEL_SIZE).into_font().color(&GREY))
             .draw()?;
         let series = [
             ("Satisfaction", &t.overall, BLUE, -0.36),
@@ -156,7 +159,7 @@ fn marks(stats: &Statistics) -> Chart {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
-            .label_font((FONT, 13))
+            .label_font((FONT, LABEL_SIZE))
             .background_style(WHITE.mix(0.9))
             .border_style(GREY)
             .draw()?;
@@ -197,8 +200,8 @@ fn bars(
         let n = labels.len().max(1) as u32;
         let mut chart = ChartBuilder::on(root)
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(70)
+            .x_label_area_size(44)
+            .y_label_area_size(96)
             .build_cartesian_2d((0..n).into_segmented(), 0f64..y_max)?;
         let label_of = |v: &SegmentValue<u32>| match v {
             SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -211,7 +214,7 @@ fn bars(
             .x_label_formatter(&label_of)
             .y_labels(6)
             .y_label_formatter(y_format)
-            .label_style((FONT, 13).into_font().color(&GREY))
+            .label_style((FONT, LABEL_SIZE).into_font().color(&GREY))
             .draw()?;
         let data = values
             .iter()

@@ -520,14 +520,11 @@ fn notes(t: &Totals, reaches_future: bool) -> Vec<String> {
 
 /// How a figure moved in a year: points for rates, percent for money, plain for the rest.
 fn change(now: &Figure, before: &Figure) -> String {
-    let sign = |x: f64| {
-        if x > 0.0 {
-            "+"
-        } else if x < 0.0 {
-            "−"
-        } else {
-            ""
-        }
+    // No sign on a change that rounds to nothing: « (0,0 pts) », never « (−0,0 pts) ».
+    let sign = |x: f64| match x {
+        x if x >= 0.05 => "+",
+        x if x <= -0.05 => "−",
+        _ => "",
     };
     match (now, before) {
         (Figure::Rate(Some(a)), Figure::Rate(Some(b))) => {
@@ -536,7 +533,7 @@ fn change(now: &Figure, before: &Figure) -> String {
         }
         (Figure::Money(Some(a)), Figure::Money(Some(b))) if *b != 0.0 => {
             let d = (a - b) / b * 100.0;
-            format!(" ({}{}\u{a0}%)", sign(d), decimal(d.abs(), 0))
+            format!(" ({}{}\u{a0}%)", sign(d), decimal(d.abs(), 1))
         }
         (Figure::Mark(Some(a)), Figure::Mark(Some(b))) => {
             let d = a - b;

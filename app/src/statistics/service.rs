@@ -70,10 +70,11 @@ JOIN trainings t ON t.id = s.training_id
 WHERE {scope}
 GROUP BY f.session_id, f.overall_rating, f.usefulness_rating";
 
-/// Per session: présents, those whose programme holds the session's training (`relevant`), and
-/// the sums and counts of the utilité marks of the relevant présents and of the others (a
-/// présent without an answer has a null mark: it counts in neither count, and as 0 in the sums,
-/// which would otherwise be null when no présent of a group answered).
+/// Per session: présents, those whose programme holds the session's training (`relevant`: an
+/// officer has one programme and a training appears in it once, so the joins keep one row per
+/// présent), and the sums and counts of the utilité marks of the relevant présents and of the
+/// others (a présent without an answer has a null mark: it counts in neither count, and as 0 in
+/// the sums, which would otherwise be null when no présent of a group answered).
 const PERTINENCE: &str = "\
 SELECT p.session_id AS session_id, CAST(COUNT(*) AS BIGINT) AS present_all,
   CAST(SUM(p.relevant) AS BIGINT) AS relevant,
@@ -87,13 +88,12 @@ SELECT p.session_id AS session_id, CAST(COUNT(*) AS BIGINT) AS present_all,
     AS other_count
 FROM (
   SELECT e.session_id AS session_id, f.usefulness_rating AS mark,
-    CASE WHEN EXISTS (SELECT 1 FROM programmes g
-      JOIN programme_items i ON i.programme_id = g.id
-      WHERE g.officer_id = e.officer_id AND i.training_id = s.training_id) THEN 1 ELSE 0 END
-      AS relevant
+    CASE WHEN i.id IS NULL THEN 0 ELSE 1 END AS relevant
   FROM enrolments e
   JOIN sessions s ON s.id = e.session_id
   JOIN trainings t ON t.id = s.training_id
+  LEFT JOIN programmes g ON g.officer_id = e.officer_id
+  LEFT JOIN programme_items i ON i.programme_id = g.id AND i.training_id = s.training_id
   LEFT JOIN feedback f ON f.session_id = e.session_id AND f.officer_id = e.officer_id
   WHERE e.status = 'present' AND {scope}
 ) p

@@ -149,8 +149,9 @@ pub(super) struct Planner {
     calendar: Vec<Vec<(DateTime<Utc>, DateTime<Utc>)>>,
     /// Per user: trainings already attended or booked, never booked twice.
     booked_trainings: Vec<HashSet<usize>>,
-    /// Per training: officers whose programme lists it, enrolled first.
-    wanted_by: Vec<Vec<usize>>,
+    /// Per training: officers whose programme lists it, with the programme's first and last
+    /// day; a session is offered first to those whose programme runs on its day.
+    wanted_by: Vec<Vec<(usize, NaiveDate, NaiveDate)>>,
 }
 
 impl Planner {
@@ -337,7 +338,7 @@ impl Planner {
         items: Vec<(usize, Priority)>,
     ) {
         for &(t, _) in &items {
-            self.wanted_by[t].push(officer);
+            self.wanted_by[t].push((officer, starts_on, ends_on));
         }
         let created_at = paris(starts_on - Duration::days(14), 10, 0).min(self.now);
         self.plan.programmes.push(ProgrammePlan {

@@ -516,8 +516,58 @@ async fn seed_large_checked(db: &DatabaseConnection) {
 
 #[tokio::test]
 async fn seed_large_keeps_every_invariant_and_is_refused_a_second_time() {
-    let db = app::testing::test_db().await;
+    let mut db = app::testing::test_db().await;
     seed_large_checked(&db).await;
+    statistics_of_the_large_set(&mut db).await;
+}
+
+/// The statistics of one year and of three years of the large set: the same handful of SQL
+/// statements (counted), and figures in the ranges the data set was built with.
+async fn statistics_of_the_large_set(db: &mut DatabaseConnection) {
+    use app::statistics::{Scope, service::statistics};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let now = Utc::now();
+    let today = app::dates::paris_date(now);
+    let mut runs = Vec::new();
+    for years in [1, 3] {
+        let scope = Scope {
+            from: today - Duration::days(365 * years),
+            to: today + Duration::days(365),
+            theme: None,
+            training_id: None,
+        };
+        count.store(0, Ordering::Relaxed);
+        let started = Instant::now();
+        let stats = statistics(&*db, &scope, now).await.unwrap();
+        let statements = count.load(Ordering::Relaxed);
+        eprintln!(
+            "statistics over {years} year(s): {} sessions, {statements} statements, {:?} (debug)",
+            stats.totals.sessions,
+            started.elapsed()
+        );
+        runs.push((statements, stats.totals));
+    }
+    let (one, three) = (&runs[0], &runs[1]);
+    assert!(
+        three.1.sessions > 2 * one.1.sessions,
+        "three years hold more sessions"
+    );
+    assert_eq!(one.0, three.0, "statements do not grow with the sessions");
+    assert!(one.0 <= 8, "{} statements", one.0);
+    let t = &three.1;
+    let fill = t.fill_rate().unwrap();
+    assert!((0.6..=1.0).contains(&fill), "fill rate {fill}");
+    let no_show = t.no_show_rate().unwrap();
+    assert!((0.11..=0.28).contains(&no_show), "no-show {no_show}");
+    assert!(t.recovered >= 100 && t.recovered_value_cents > 0, "{t:?}");
+    assert!(t.relevance().unwrap() > 0.2, "{t:?}");
+    assert!(t.cancelled > 0 && t.late_withdrawals > 0);
 }
 
 #[tokio::test]

@@ -109,7 +109,7 @@ fn Figures(report: Report) -> impl IntoView {
         <section aria-labelledby="periode-titre">
             <div class="cas-page-head">
                 <h2 class="fr-h3" id="periode-titre">{report.title}</h2>
-                <a class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left" href=report.export_href download>
+                <a class="fr-btn fr-btn--secondary" href=report.export_href download>
                     "Exporter (CSV)"
                 </a>
             </div>

@@ -307,7 +307,15 @@ impl Planner {
     fn pick_officers(&mut self, s: usize, n: usize) -> Vec<usize> {
         let training = self.plan.sessions[s].training;
         let slot = self.slot(s);
-        let mut wanted = self.wanted_by[training].clone();
+        let day = self.plan.sessions[s]
+            .starts_at
+            .with_timezone(&Paris)
+            .date_naive();
+        let mut wanted: Vec<usize> = self.wanted_by[training]
+            .iter()
+            .filter(|(_, from, to)| (*from..=*to).contains(&day))
+            .map(|(o, _, _)| *o)
+            .collect();
         let mut others: Vec<usize> = self.officers().collect();
         self.rng.shuffle(&mut wanted);
         self.rng.shuffle(&mut others);
