@@ -2,6 +2,7 @@
 //! texts. clap's own messages are English, so its errors are rewritten in French here
 //! (`french_error`); a mistake exits with status 2, as before.
 
+use crate::simulate::{self, Options};
 use app::model::Role;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
@@ -33,7 +34,8 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Sub>,
     /// Affiche cette aide
-    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true)]
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true,
+          display_order = 1000)]
     help: Option<bool>,
 }
 
@@ -52,6 +54,10 @@ enum Sub {
     /// Crée un compte
     #[command(name = "create-user", help_template = HELP_TEMPLATE)]
     CreateUser(CreateUserArgs),
+    /// Simule une année de la MiRVOG avec Cassiopée et à l'ère du courriel, et compare le
+    /// remplissage (sur une base temporaire, sans toucher à DATABASE_URL)
+    #[command(help_template = HELP_TEMPLATE)]
+    Simulate(simulate::Flags),
     /// Affiche cette aide
     #[command(help_template = HELP_TEMPLATE)]
     Help,
@@ -103,6 +109,7 @@ pub enum Command {
         role: Role,
         password: String,
     },
+    Simulate(Options),
 }
 
 /// What the arguments ask for: a command, or text to print and an exit status (help: 0,
@@ -145,6 +152,7 @@ pub fn parse(args: &[String]) -> Parsed {
             role: a.role,
             password: a.password,
         },
+        Some(Sub::Simulate(flags)) => Command::Simulate(flags.into()),
         Some(Sub::Help) => {
             return Parsed::Print {
                 text: help(),
@@ -215,6 +223,8 @@ use std::error::Error as _;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::simulate::Format;
+    use chrono::NaiveDate;
 
     fn run(s: &str) -> Parsed {
         let args: Vec<String> = s.split_whitespace().map(str::to_owned).collect();
@@ -288,5 +298,86 @@ mod tests {
         );
         assert!(mistake("create-user --email").contains("attend une valeur"));
         assert!(mistake("seed --demo --demo").contains("deux fois"));
+    }
+
+    #[test]
+    fn simulate_takes_its_assumptions_as_flags() {
+        assert_eq!(
+            run("simulate"),
+            Parsed::Run(Command::Simulate(Options::default()))
+        );
+        let Parsed::Run(Command::Simulate(o)) = run(
+            "simulate --seed 9 --officers 40 --no-show 11 --withdrawals 0 --late-share 100 \
+             --email-delay 0 --runs 5 --format csv --start 2028-01-03",
+        ) else {
+            panic!("simulate should run");
+        };
+        assert_eq!(
+            o,
+            Options {
+                seed: 9,
+                officers: 40,
+                no_show: 11,
+                withdrawals: 0,
+                late_share: 100,
+                email_delay: 0,
+                runs: 5,
+                format: Format::Csv,
+                start: NaiveDate::from_ymd_opt(2028, 1, 3).unwrap(),
+            }
+        );
+        let Parsed::Print { text, status: 0 } = run("simulate --help") else {
+            panic!("simulate --help should print the help");
+        };
+        for flag in [
+            "--seed",
+            "--officers",
+            "--no-show",
+            "--withdrawals",
+            "--late-share",
+            "--email-delay",
+            "--runs",
+            "--format",
+            "--start",
+        ] {
+            assert!(text.contains(flag), "{flag}: {text}");
+        }
+        assert!(text.contains("par défaut : 100"), "{text}");
+        assert!(!text.contains("default"), "{text}");
+        assert!(help().contains("simulate"));
+    }
+
+    #[test]
+    fn bad_simulation_flags_are_refused_in_french() {
+        let cases = [
+            ("simulate --officers 0", "au moins 1 officier"),
+            ("simulate --officers -5", "négatif"),
+            ("simulate --officers beaucoup", "n'est pas un nombre entier"),
+            ("simulate --no-show 101", "dépasse 100"),
+            ("simulate --no-show -1", "négatif"),
+            ("simulate --withdrawals 150", "dépasse 100"),
+            ("simulate --late-share 101", "dépasse 100"),
+            ("simulate --email-delay -3", "négatif"),
+            ("simulate --email-delay 400", "365 au plus"),
+            ("simulate --runs 0", "au moins 1 tirage"),
+            ("simulate --seed -1", "négatif"),
+            (
+                "simulate --format xml",
+                "format inconnu « xml » (valeurs possibles : text, csv)",
+            ),
+            ("simulate --start 2027-13-01", "n'est pas une date"),
+            ("simulate --officers", "attend une valeur"),
+            ("simulate --vitesse 2", "inattendu"),
+        ];
+        for (args, expected) in cases {
+            let text = mistake(args);
+            assert!(text.contains(expected), "{args}: {text}");
+            assert!(text.starts_with("Erreur : "), "{args}: {text}");
+        }
+        // The percent sign may be typed.
+        let Parsed::Run(Command::Simulate(o)) = run("simulate --no-show 20%") else {
+            panic!("20% is a percentage");
+        };
+        assert_eq!(o.no_show, 20);
     }
 }

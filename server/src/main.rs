@@ -3,10 +3,13 @@
 
 mod cli;
 mod config;
+#[cfg(test)]
+mod invariants;
 mod mailer;
 mod scheduler;
 mod seed;
 mod session_store;
+mod simulate;
 mod web;
 
 use cli::Command;
@@ -16,7 +19,6 @@ use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_tracing();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match cli::parse(&args) {
         cli::Parsed::Run(c) => c,
@@ -29,6 +31,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(status);
         }
     };
+    init_tracing(matches!(command, Command::Simulate(_)));
     match run(command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
@@ -38,16 +41,32 @@ async fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+/// Logs go to stdout, except for `simulate` (`quiet`), whose stdout is its report: there
+/// only warnings, on stderr.
+fn init_tracing(quiet: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let default = if quiet { "warn" } else { "info" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if quiet {
+        builder.with_writer(std::io::stderr).init();
+    } else {
+        builder.init();
+    }
 }
 
 async fn run(command: Command) -> Result<(), String> {
+    // `simulate` plays on its own scratch databases: no DATABASE_URL, no configuration.
+    if let Command::Simulate(options) = &command {
+        let started = std::time::Instant::now();
+        let report = simulate::run(options).await?;
+        print!("{report}");
+        let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
+        eprintln!("Simulation terminée en {} s.", seconds.replace('.', ","));
+        return Ok(());
+    }
     let config = Config::from_env()?;
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
@@ -58,6 +77,8 @@ async fn run(command: Command) -> Result<(), String> {
             )
         })?;
     match command {
+        // Played above, without a database.
+        Command::Simulate(_) => Ok(()),
         Command::Serve => serve(config, db).await,
         Command::Migrate => {
             println!("Schéma à jour.");

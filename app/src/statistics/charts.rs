@@ -100,9 +100,11 @@ fn empty_cost_by_month(stats: &Statistics) -> Chart {
         .months
         .iter()
         .map(|m| {
-            let cost = (m.totals.costed_sessions > 0)
-                .then(|| euros(m.totals.empty_seat_cost_cents))
-                .unwrap_or_else(|| "—".to_owned());
+            let cost = if m.totals.costed_sessions > 0 {
+                euros(m.totals.empty_seat_cost_cents)
+            } else {
+                "—".to_owned()
+            };
             vec![month_long(m), cost]
         })
         .collect();

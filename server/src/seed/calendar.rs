@@ -6,7 +6,7 @@ use chrono_tz::Europe::Paris;
 
 /// Moves a session of `days` days until all of them are working days (forward for upcoming
 /// sessions so that they stay ahead, backward for past ones so that they stay behind).
-pub(super) fn fit_week(mut date: NaiveDate, days: u32, forward: bool) -> NaiveDate {
+pub(crate) fn fit_week(mut date: NaiveDate, days: u32, forward: bool) -> NaiveDate {
     while (0..i64::from(days)).any(|k| is_day_off(date + Duration::days(k))) {
         date += Duration::days(if forward { 1 } else { -1 });
     }
@@ -50,7 +50,7 @@ pub(super) fn easter(year: i32) -> Option<NaiveDate> {
 
 /// A Paris wall-clock time as UTC. The times used here (never between 2:00 and 3:00) always
 /// exist; should one not, it is read as UTC rather than failing the seed.
-pub(super) fn paris(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+pub(crate) fn paris(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     let naive = date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
     Paris
         .from_local_datetime(&naive)

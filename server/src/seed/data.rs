@@ -3,16 +3,16 @@
 
 use app::model::TrainingFormat;
 
-pub(super) struct TrainingSpec {
-    pub(super) title: &'static str,
-    pub(super) theme: &'static str,
-    pub(super) provider: &'static str,
-    pub(super) format: TrainingFormat,
-    pub(super) hours: i32,
-    pub(super) capacity: i32,
-    pub(super) fixed_eur: Option<i64>,
-    pub(super) seat_eur: Option<i64>,
-    pub(super) description: &'static str,
+pub(crate) struct TrainingSpec {
+    pub(crate) title: &'static str,
+    pub(crate) theme: &'static str,
+    pub(crate) provider: &'static str,
+    pub(crate) format: TrainingFormat,
+    pub(crate) hours: i32,
+    pub(crate) capacity: i32,
+    pub(crate) fixed_eur: Option<i64>,
+    pub(crate) seat_eur: Option<i64>,
+    pub(crate) description: &'static str,
 }
 
 const fn spec(
@@ -51,7 +51,7 @@ const ADA: &str = "Studio Ada Numérique";
 const CARRIERES: &str = "Ressources & Carrières Conseil";
 
 /// The catalogue; the last training is archived and has past sessions only.
-pub(super) const TRAININGS: [TrainingSpec; 25] = [
+pub(crate) const TRAININGS: [TrainingSpec; 25] = [
     spec(
         "Piloter une équipe de direction dans l'entreprise",
         "Management",
