@@ -71,6 +71,26 @@ pub fn month_label(year: i32, month: u32) -> String {
     format!("{} {}", MONTHS[(month - 1) as usize], year)
 }
 
+/// « Janvier 2027 », for a heading or a period's title.
+pub fn month_title(year: i32, month: u32) -> String {
+    let label = month_label(year, month);
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// « 1er mars 2026 »: a calendar day without its weekday.
+pub fn day_month_year(d: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        day_number(d.day()),
+        MONTHS[d.month0() as usize],
+        d.year()
+    )
+}
+
 /// `YYYY-MM` of the Paris date, the value of the catalogue's month filter.
 pub fn month_code(at: DateTime<Utc>) -> String {
     let p = paris(at);

@@ -132,12 +132,7 @@ fn month_choice_label(code: &str) -> String {
         .and_then(|m| m.parse().ok())
         .filter(|m| (1..=12).contains(m))
         .unwrap_or(1);
-    let label = dates::month_label(year, month);
-    let mut chars = label.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
+    dates::month_title(year, month)
 }
 
 fn duration_label(hours: i32) -> String {

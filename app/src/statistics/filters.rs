@@ -78,7 +78,19 @@ pub fn resolve(
             period,
         }),
         (Err(crate::error::AppError::Invalid(errors)), _) => Err(errors),
-        _ => Err(FormErrors::default()),
+        // A period that chrono cannot build although every field passed: say so on the period
+        // rather than come back without a message.
+        _ => {
+            let mut check = Check::new();
+            check.fail(
+                "periode",
+                "Cette période ne peut pas être calculée : choisissez-en une autre.",
+            );
+            Err(match check.done() {
+                Err(crate::error::AppError::Invalid(errors)) => errors,
+                _ => FormErrors::default(),
+            })
+        }
     }
 }
 
@@ -88,7 +100,7 @@ type Period = Option<(NaiveDate, NaiveDate, String)>;
 fn last_twelve_months(today: NaiveDate) -> Period {
     let first = today.with_day(1)?.checked_sub_months(Months::new(11))?;
     let label = format!(
-        "Les 12 derniers mois ({} à aujourd'hui)",
+        "Les 12 derniers mois (de {} à aujourd'hui)",
         dates::month_label(first.year(), first.month())
     );
     Some((first, today, label))
@@ -106,8 +118,7 @@ fn month(check: &mut Check, raw: &str) -> Period {
         return None;
     };
     let last = first.checked_add_months(Months::new(1))?.pred_opt()?;
-    let label = dates::month_label(first.year(), first.month());
-    Some((first, last, capitalised(&label)))
+    Some((first, last, dates::month_title(first.year(), first.month())))
 }
 
 fn quarter(check: &mut Check, raw: &str) -> Period {
@@ -160,8 +171,8 @@ fn chosen_dates(check: &mut Check, from: &str, to: &str) -> Period {
     }
     let label = format!(
         "Du {} au {}",
-        dates::date(start).split_once(' ').map_or("", |(_, d)| d),
-        dates::date(end).split_once(' ').map_or("", |(_, d)| d)
+        dates::day_month_year(start),
+        dates::day_month_year(end)
     );
     Some((start, end, label))
 }
@@ -178,13 +189,6 @@ pub fn quarter_label(year: i32, q: u32) -> String {
         format!("{q}e")
     };
     format!("{nth} trimestre {year}")
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
 }
 
 /// The quarters and years the selects offer: from the year of the first session to next year,
@@ -270,7 +274,7 @@ mod tests {
             (
                 day(2025, 12, 1),
                 day(2026, 11, 30),
-                "Les 12 derniers mois (décembre 2025 à aujourd'hui)".into()
+                "Les 12 derniers mois (de décembre 2025 à aujourd'hui)".into()
             )
         );
         assert_eq!(

@@ -17,9 +17,13 @@
 //! - Satisfaction and utilité: mean and distribution (1 to 5) of the feedback.
 //! - Pertinence: share of the présents whose programme holds the training, with the mean
 //!   utilité of those présents and of the others.
-//! - Places récupérées: per session, the withdrawals before the start that a later confirmation
-//!   (promotion, invitation or staff) took again: min(withdrawals before the start, seats held
-//!   at the start confirmed after the first of them); each worth cost ÷ capacity.
+//! - Places récupérées: per session, the seats given up before the start that a later
+//!   confirmation (promotion, invitation or staff) took again, as far as the session needed
+//!   them: min(withdrawals before the start, seats held at the start confirmed after the first
+//!   of them and before the start, seats held + withdrawals − capacity); each worth cost ÷
+//!   capacity.
+//! - The year before: the same days a year earlier; a period still under way is compared up to
+//!   today's date a year earlier.
 //! - Cancelled sessions are counted apart and enter no rate.
 
 use crate::error::{AppError, FormErrors};
@@ -116,6 +120,15 @@ impl Totals {
     /// In cents.
     pub fn cost_per_participant(&self) -> Option<f64> {
         ratio(self.cost_cents, self.costed_present)
+    }
+    /// In cents; `None` when no session had a known cost and someone present.
+    pub fn empty_seat_cost(&self) -> Option<f64> {
+        (self.costed_sessions > 0).then_some(self.empty_seat_cost_cents as f64)
+    }
+    /// In cents; `None` when no cost is known to value the seats with.
+    pub fn recovered_value(&self) -> Option<f64> {
+        (self.costed_sessions > 0 || self.recovered_value_cents > 0)
+            .then_some(self.recovered_value_cents as f64)
     }
     pub fn late_rate(&self) -> Option<f64> {
         ratio(
@@ -233,6 +246,8 @@ pub struct StatsPage {
     pub years: Vec<Choice>,
     pub themes: Vec<Choice>,
     pub trainings: Vec<Choice>,
+    /// The table's current order (`tri`, `ordre`), kept by the form.
+    pub sort: Option<(String, String)>,
     /// `None` when a filter was refused.
     pub report: Option<Report>,
 }
@@ -249,7 +264,8 @@ pub struct Report {
     pub notes: Vec<String>,
     pub charts: Vec<Chart>,
     pub table: Table,
-    /// `/gestion/statistiques/export.csv?…` for the same filters and sort.
+    /// `/gestion/statistiques/export.csv?…` for the same filters and sort; empty when there is
+    /// nothing to export.
     pub export_href: String,
 }
 

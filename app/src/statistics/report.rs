@@ -2,153 +2,17 @@
 //! beside the same period a year earlier, the notes on what the figures leave out, the charts,
 //! and the trainings' table — the CSV holds exactly that table's rows and columns.
 
+mod table;
+
 use super::filters::{self, PERIODS, Resolved};
-use super::{Column, Headline, Report, Row, Statistics, StatsFilters, StatsPage, Table};
-use super::{Totals, TrainingTotals, charts, service};
+use super::{Headline, Report, Statistics, StatsFilters, StatsPage, Totals, charts, service};
 use crate::entities::{session, training};
 use crate::error::{AppError, AppResult};
 use crate::format::{decimal, euros, percent};
 use crate::model::Choice;
 use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
-
-/// One cell of the table: what it holds decides how the page and the CSV write it.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Figure {
-    Text(String),
-    Count(i64),
-    /// A ratio (0.825 → « 82,5 % »).
-    Rate(Option<f64>),
-    /// An amount in cents.
-    Money(Option<f64>),
-    /// A mean mark out of 5.
-    Mark(Option<f64>),
-}
-
-impl Figure {
-    /// As the page shows it; « — » when there is nothing to divide.
-    pub fn display(&self) -> String {
-        match self {
-            Figure::Text(t) => t.clone(),
-            Figure::Count(n) => n.to_string(),
-            Figure::Rate(Some(r)) => percent(*r),
-            Figure::Money(Some(c)) => euros(c.round() as i64),
-            Figure::Mark(Some(m)) => decimal(*m, 1),
-            Figure::Rate(None) | Figure::Money(None) | Figure::Mark(None) => "—".to_owned(),
-        }
-    }
-
-    /// As French Excel reads it: numbers with a decimal comma and no unit, empty for none.
-    pub fn csv(&self) -> String {
-        match self {
-            Figure::Text(t) => t.clone(),
-            Figure::Count(n) => n.to_string(),
-            Figure::Rate(Some(r)) => decimal(r * 100.0, 1),
-            Figure::Money(Some(c)) => decimal(c.round() / 100.0, 2),
-            Figure::Mark(Some(m)) => decimal(*m, 1),
-            Figure::Rate(None) | Figure::Money(None) | Figure::Mark(None) => String::new(),
-        }
-    }
-
-    fn sort_key(&self) -> Option<f64> {
-        match self {
-            Figure::Text(_) => None,
-            Figure::Count(n) => Some(*n as f64),
-            Figure::Rate(v) | Figure::Money(v) | Figure::Mark(v) => *v,
-        }
-    }
-}
-
-/// A column of the trainings' table: its key in sort links, its header (the same on the page
-/// and in the CSV, with the unit the CSV's bare numbers need), and its figure.
-struct Col {
-    key: &'static str,
-    label: &'static str,
-    figure: fn(&TrainingTotals) -> Figure,
-}
-
-const COLUMNS: [Col; 16] = [
-    Col {
-        key: "formation",
-        label: "Formation",
-        figure: |t| Figure::Text(t.title.clone()),
-    },
-    Col {
-        key: "theme",
-        label: "Thème",
-        figure: |t| Figure::Text(t.theme.clone()),
-    },
-    Col {
-        key: "sessions",
-        label: "Sessions tenues",
-        figure: |t| Figure::Count(t.totals.sessions),
-    },
-    Col {
-        key: "annulees",
-        label: "Sessions annulées",
-        figure: |t| Figure::Count(t.totals.cancelled),
-    },
-    Col {
-        key: "remplissage",
-        label: "Taux de remplissage (%)",
-        figure: |t| Figure::Rate(t.totals.fill_rate()),
-    },
-    Col {
-        key: "presence",
-        label: "Taux de présence (%)",
-        figure: |t| Figure::Rate(t.totals.presence_rate()),
-    },
-    Col {
-        key: "no-show",
-        label: "No-show (%)",
-        figure: |t| Figure::Rate(t.totals.no_show_rate()),
-    },
-    Col {
-        key: "cout-participant",
-        label: "Coût par participant (€)",
-        figure: |t| Figure::Money(t.totals.cost_per_participant()),
-    },
-    Col {
-        key: "places-vides",
-        label: "Coût des places vides (€)",
-        figure: |t| Figure::Money(Some(t.totals.empty_seat_cost_cents as f64)),
-    },
-    Col {
-        key: "desistements",
-        label: "Désistements tardifs",
-        figure: |t| Figure::Count(t.totals.late_withdrawals),
-    },
-    Col {
-        key: "taux-desistement",
-        label: "Taux de désistement tardif (%)",
-        figure: |t| Figure::Rate(t.totals.late_rate()),
-    },
-    Col {
-        key: "satisfaction",
-        label: "Satisfaction (sur 5)",
-        figure: |t| Figure::Mark(t.totals.satisfaction()),
-    },
-    Col {
-        key: "utilite",
-        label: "Utilité (sur 5)",
-        figure: |t| Figure::Mark(t.totals.usefulness_mean()),
-    },
-    Col {
-        key: "pertinence",
-        label: "Pertinence (%)",
-        figure: |t| Figure::Rate(t.totals.relevance()),
-    },
-    Col {
-        key: "recuperees",
-        label: "Places récupérées",
-        figure: |t| Figure::Count(t.totals.recovered),
-    },
-    Col {
-        key: "valeur-recuperee",
-        label: "Valeur récupérée (€)",
-        figure: |t| Figure::Money(Some(t.totals.recovered_value_cents as f64)),
-    },
-];
+use table::Figure;
 
 /// The page for these filters: the form's choices, and the figures or the refused fields.
 pub async fn page<C: ConnectionTrait>(
@@ -177,6 +41,7 @@ pub async fn page<C: ConnectionTrait>(
             })
             .collect(),
         trainings: options.trainings.clone(),
+        sort: f.tri.clone().zip(f.ordre.clone()),
         ..StatsPage::default()
     };
     match options.resolve(f, now) {
@@ -198,33 +63,11 @@ pub async fn csv_file<C: ConnectionTrait>(
     let options = Options::load(db, now).await?;
     let resolved = options.resolve(f, now).map_err(AppError::Invalid)?;
     let stats = service::statistics(db, &resolved.scope, now).await?;
-    let (rows, _) = sorted_rows(&stats, f);
-    let mut out = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let write = |out: &mut csv::Writer<Vec<u8>>, cells: Vec<String>| {
-        out.write_record(cells).map_err(|e| {
-            tracing::error!(error = %e, "statistics CSV");
-            AppError::Internal
-        })
-    };
-    write(
-        &mut out,
-        COLUMNS.iter().map(|c| c.label.to_owned()).collect(),
-    )?;
-    let total = overall(&stats);
-    for t in rows.into_iter().chain([&total]) {
-        write(
-            &mut out,
-            COLUMNS.iter().map(|c| (c.figure)(t).csv()).collect(),
-        )?;
-    }
-    let bytes = out.into_inner().map_err(|_| AppError::Internal)?;
     let name = format!(
         "cassiopee-statistiques-du-{}-au-{}.csv",
         resolved.scope.from, resolved.scope.to
     );
-    Ok((name, bytes))
+    Ok((name, table::csv(&stats, f)?))
 }
 
 /// What the form offers, read once per request.
@@ -327,86 +170,6 @@ fn query(f: &StatsFilters, sort: Option<(&str, &str)>) -> String {
     q.finish()
 }
 
-/// The trainings in the table's order, and the column it is sorted by with its direction.
-/// Numbers sort with the missing ones last either way; the title breaks ties.
-fn sorted_rows<'a>(
-    stats: &'a Statistics,
-    f: &StatsFilters,
-) -> (Vec<&'a TrainingTotals>, Option<(usize, bool)>) {
-    let mut rows: Vec<&TrainingTotals> = stats.trainings.iter().collect();
-    let column = f
-        .tri
-        .as_deref()
-        .and_then(|key| COLUMNS.iter().position(|c| c.key == key));
-    let Some(index) = column else {
-        return (rows, None);
-    };
-    let descending = f.ordre.as_deref() != Some("asc");
-    let figure = COLUMNS[index].figure;
-    rows.sort_by(|a, b| {
-        let (fa, fb) = (figure(a), figure(b));
-        let order = match (fa.sort_key(), fb.sort_key(), &fa, &fb) {
-            (_, _, Figure::Text(x), Figure::Text(y)) => x.cmp(y),
-            (Some(x), Some(y), _, _) => x.total_cmp(&y),
-            (Some(_), None, _, _) => return std::cmp::Ordering::Less,
-            (None, Some(_), _, _) => return std::cmp::Ordering::Greater,
-            _ => std::cmp::Ordering::Equal,
-        };
-        let order = if descending { order.reverse() } else { order };
-        order.then_with(|| a.title.cmp(&b.title))
-    });
-    (rows, Some((index, descending)))
-}
-
-/// The whole period as the table's last line.
-fn overall(stats: &Statistics) -> TrainingTotals {
-    TrainingTotals {
-        training_id: 0,
-        title: "Ensemble".to_owned(),
-        theme: String::new(),
-        totals: stats.totals.clone(),
-    }
-}
-
-fn table(stats: &Statistics, f: &StatsFilters) -> Table {
-    let (rows, sorted) = sorted_rows(stats, f);
-    let columns = COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let current = sorted.filter(|(index, _)| *index == i).map(|(_, d)| d);
-            // Text sorts A to Z first; figures top first, then bottom first.
-            let text = matches!(c.key, "formation" | "theme");
-            let next = match current {
-                Some(true) => "asc",
-                Some(false) => "desc",
-                None if text => "asc",
-                None => "desc",
-            };
-            Column {
-                label: c.label.to_owned(),
-                sort_href: format!(
-                    "/gestion/statistiques?{}#formations",
-                    query(f, Some((c.key, next)))
-                ),
-                sorted: current.map(|d| if d { "descending" } else { "ascending" }.to_owned()),
-            }
-        })
-        .collect();
-    // The cells are the CSV's, the units being in the headers; « — » where nothing divides.
-    let cell = |f: Figure| match f.csv() {
-        empty if empty.is_empty() => "—".to_owned(),
-        text => text,
-    };
-    let row = |t: &TrainingTotals| Row {
-        training_id: t.training_id,
-        cells: COLUMNS.iter().map(|c| cell((c.figure)(t))).collect(),
-    };
-    let mut rows: Vec<Row> = rows.into_iter().map(row).collect();
-    rows.push(row(&overall(stats)));
-    Table { columns, rows }
-}
-
 fn report(
     resolved: &Resolved,
     stats: &Statistics,
@@ -426,10 +189,10 @@ fn report(
         title.push_str(&format!(" — formation « {name} »"));
     }
     let t = &stats.totals;
+    let today = crate::dates::paris_date(now);
     let mut report = Report {
         title,
-        notes: notes(t, resolved.scope.to > crate::dates::paris_date(now)),
-        export_href: format!("/gestion/statistiques/export.csv?{}", query(f, None)),
+        notes: notes(t, resolved.scope.to > today),
         ..Report::default()
     };
     if t.sessions == 0 {
@@ -441,9 +204,10 @@ fn report(
         );
         return report;
     }
-    report.headlines = headlines(t, &stats.previous);
+    report.headlines = headlines(t, &stats.previous, &earlier(&resolved.scope, today));
     report.charts = charts::all(stats);
-    report.table = table(stats, f);
+    report.export_href = format!("/gestion/statistiques/export.csv?{}", query(f, None));
+    report.table = table::table(stats, f);
     report
 }
 
@@ -462,29 +226,34 @@ pub async fn year_to_date<C: ConnectionTrait>(
     };
     let stats = service::statistics(db, &scope, now).await?;
     let wanted = ["Taux de remplissage", "Coût des places vides", "No-show"];
-    let mut lines: Vec<Headline> = headlines(&stats.totals, &stats.previous)
-        .into_iter()
-        .filter(|h| wanted.contains(&h.label.as_str()))
-        .collect();
-    let last_year = crate::dates::date(
-        today
-            .checked_sub_months(chrono::Months::new(12))
-            .unwrap_or(today),
-    );
-    let same_day = last_year
-        .split_once(' ')
-        .map_or(last_year.as_str(), |(_, d)| d);
-    for h in &mut lines {
-        if stats.totals.sessions == 0 {
+    let mut lines: Vec<Headline> =
+        headlines(&stats.totals, &stats.previous, &earlier(&scope, today))
+            .into_iter()
+            .filter(|h| wanted.contains(&h.label.as_str()))
+            .collect();
+    if stats.totals.sessions == 0 {
+        for h in &mut lines {
             h.value = "—".to_owned();
             h.detail = Some("Aucune session tenue cette année".to_owned());
         }
-        h.previous = h
-            .previous
-            .replacen("Il y a un an", &format!("Au {same_day}"), 1);
     }
     let href = format!("/gestion/statistiques?periode=annee&annee={}", today.year());
     Ok((lines, href))
+}
+
+/// How the figures of the year before are introduced: the same period, or, for a period still
+/// under way, the same days up to today's date a year earlier.
+fn earlier(scope: &super::Scope, today: chrono::NaiveDate) -> String {
+    if scope.to < today {
+        return "Il y a un an".to_owned();
+    }
+    let same_day = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    format!(
+        "À la même date l'an dernier ({})",
+        crate::dates::day_month_year(same_day)
+    )
 }
 
 fn notes(t: &Totals, reaches_future: bool) -> Vec<String> {
@@ -547,17 +316,13 @@ fn change(now: &Figure, before: &Figure) -> String {
     }
 }
 
-fn headlines(t: &Totals, p: &Totals) -> Vec<Headline> {
+fn headlines(t: &Totals, p: &Totals, earlier: &str) -> Vec<Headline> {
     let line = |label: &str, f: fn(&Totals) -> Figure, detail: Option<String>| {
         let (now, before) = (f(t), f(p));
         let previous = if p.sessions == 0 {
-            "Il y a un an : aucune session tenue".to_owned()
+            format!("{earlier} : aucune session tenue")
         } else {
-            format!(
-                "Il y a un an : {}{}",
-                before.display(),
-                change(&now, &before)
-            )
+            format!("{earlier} : {}{}", before.display(), change(&now, &before))
         };
         let value = match &now {
             Figure::Mark(Some(_)) => format!("{} / 5", now.display()),
@@ -594,11 +359,14 @@ fn headlines(t: &Totals, p: &Totals) -> Vec<Headline> {
         line(
             "Coût par participant",
             |t| Figure::Money(t.cost_per_participant()),
-            Some(format!("{} dépensés", euros(t.cost_cents))),
+            Some(format!(
+                "coût total des sessions chiffrées : {}",
+                euros(t.cost_cents)
+            )),
         ),
         line(
             "Coût des places vides",
-            |t| Figure::Money(Some(t.empty_seat_cost_cents as f64)),
+            |t| Figure::Money(t.empty_seat_cost()),
             None,
         ),
         line(
@@ -626,10 +394,13 @@ fn headlines(t: &Totals, p: &Totals) -> Vec<Headline> {
         line(
             "Places récupérées",
             |t| Figure::Count(t.recovered),
-            Some(format!(
-                "libérées puis reprises avant le début, soit {}",
-                euros(t.recovered_value_cents)
-            )),
+            Some(match t.recovered_value() {
+                Some(value) => format!(
+                    "libérées puis reprises avant le début, soit {}",
+                    euros(value as i64)
+                ),
+                None => "libérées puis reprises avant le début".to_owned(),
+            }),
         ),
     ]
 }

@@ -50,8 +50,8 @@ SELECT s.id AS session_id, s.training_id AS training_id, t.title AS title, t.the
   CAST(SUM(CASE WHEN e.status = 'desistement_tardif' THEN 1 ELSE 0 END) AS BIGINT) AS late,
   CAST(SUM(CASE WHEN e.status IN ({withdrawn}) AND e.confirmed_at IS NOT NULL
     AND e.cancelled_at < s.starts_at THEN 1 ELSE 0 END) AS BIGINT) AS withdrawals,
-  CAST(SUM(CASE WHEN e.status IN ({held}) AND e.confirmed_at > fw.first_at THEN 1 ELSE 0 END)
-    AS BIGINT) AS confirmed_after
+  CAST(SUM(CASE WHEN e.status IN ({held}) AND e.confirmed_at > fw.first_at
+    AND e.confirmed_at < s.starts_at THEN 1 ELSE 0 END) AS BIGINT) AS confirmed_after
 FROM sessions s
 JOIN trainings t ON t.id = s.training_id
 LEFT JOIN (
@@ -112,10 +112,18 @@ pub async fn statistics<C: ConnectionTrait>(
     scope: &Scope,
     now: DateTime<Utc>,
 ) -> AppResult<Statistics> {
+    // The year before, over the same days: a period still under way (this year, this month)
+    // is compared with its days so far a year earlier, not with the whole period; the last day
+    // is moved from the day after, so that a February ends on the 29th when there is one.
     let year_earlier = |d: NaiveDate| d.checked_sub_months(Months::new(12));
+    let last = scope.to.min(dates::paris_date(now));
     let previous_scope = Scope {
         from: year_earlier(scope.from).ok_or(AppError::Internal)?,
-        to: year_earlier(scope.to).ok_or(AppError::Internal)?,
+        to: last
+            .succ_opt()
+            .and_then(year_earlier)
+            .and_then(|d| d.pred_opt())
+            .ok_or(AppError::Internal)?,
         ..scope.clone()
     };
     let mut previous = Totals::default();
@@ -264,8 +272,12 @@ fn session_row(row: &QueryResult) -> AppResult<SessionFigures> {
             _ => t.uncosted_sessions = 1,
         }
 
-        // Places récupérées, each worth cost ÷ capacity when the cost is known.
-        t.recovered = get::<i64>(row, "withdrawals")?.min(get(row, "confirmed_after")?);
+        // Places récupérées, each worth cost ÷ capacity when the cost is known: seats given up
+        // before the start and confirmed again to someone else, as far as the session needed
+        // them (a seat given up in a session that never filled was not recovered by anyone).
+        let withdrawals: i64 = get(row, "withdrawals")?;
+        let needed = (seats_held + withdrawals - capacity).max(0);
+        t.recovered = withdrawals.min(get(row, "confirmed_after")?).min(needed);
         if let Some(cost) = cost.filter(|_| capacity > 0) {
             t.recovered_value_cents = mul_div(t.recovered, cost, capacity);
         }

@@ -120,7 +120,7 @@ async fn wants<C: ConnectionTrait>(db: &C, officer_id: i32, training_id: i32) {
 
 pub(super) struct Fixture {
     pub(super) budget: i32,
-    english: i32,
+    pub(super) english: i32,
     cyber: i32,
 }
 
@@ -136,11 +136,11 @@ pub(super) async fn fixture<C: ConnectionTrait>(db: &C) -> Fixture {
     let early = Some(at(2024, 12, 1, 9, 0));
     let held = SessionStatus::Terminee;
 
-    // S1, 15 January, capacity 12: 5 présents (one promoted on 6 January), 1 absent, 1 excusé,
-    // 1 inscrit left unmarked: 8 seats held at the start; 1 late withdrawal (14 January) and 1
-    // on-time withdrawal (5 January), both before the start; a waitlisted officer who left the
-    // list (no seat: not a withdrawal) and one still waiting.
-    let s1 = session_with(db, budget, at(2025, 1, 15, 8, 0), 12, held, None).await;
+    // S1, 15 January, capacity 9, full by 4 January: 5 présents (one promoted on 6 January),
+    // 1 absent, 1 excusé, 1 inscrit left unmarked: 8 seats held at the start; 1 late withdrawal
+    // (14 January) and 1 on-time withdrawal (5 January), both before the start; a waitlisted
+    // officer who left the list (no seat: not a withdrawal) and one still waiting.
+    let s1 = session_with(db, budget, at(2025, 1, 15, 8, 0), 9, held, None).await;
     let p1 = seat(db, s1, E::Present, early, None).await;
     let p2 = seat(db, s1, E::Present, early, None).await;
     let p3 = seat(db, s1, E::Present, early, None).await;
@@ -190,7 +190,7 @@ pub(super) async fn fixture<C: ConnectionTrait>(db: &C) -> Fixture {
 
     // S4, 23:00 UTC on 31 December = Paris midnight of 1 January (in the period, in January),
     // capacity 6, no cost: 3 présents (one confirmed on 22 December, after a withdrawal on 20
-    // December), 1 absent.
+    // December, into a session that never filled: nothing recovered), 1 absent.
     let s4 = session_with(db, english, at(2024, 12, 31, 23, 0), 6, held, None).await;
     let b1 = seat(db, s4, E::Present, early, None).await;
     seat(db, s4, E::Present, early, None).await;
@@ -226,12 +226,16 @@ pub(super) async fn fixture<C: ConnectionTrait>(db: &C) -> Fixture {
     seat(db, s7, E::Present, early, None).await;
 
     // S8, 10 February 2024 (the previous year's quarter), capacity 10, actual cost 900 €:
-    // 3 présents, one answer (2, 3) from an officer without a programme.
+    // 3 présents, one answer (2, 3) from an officer without a programme. S9, 25 March 2024, is
+    // in that quarter too, but after « now » a year earlier: the quarter in progress is compared
+    // with the same days of the year before, not with the whole quarter.
     let s8 = session_with(db, budget, at(2024, 2, 10, 9, 0), 10, held, Some(90_000)).await;
     let c1 = seat(db, s8, E::Present, early, None).await;
     seat(db, s8, E::Present, early, None).await;
     seat(db, s8, E::Present, early, None).await;
     answer(db, s8, c1, 2, 3).await;
+    let s9 = session_with(db, budget, at(2024, 3, 25, 9, 0), 10, held, Some(90_000)).await;
+    seat(db, s9, E::Present, early, None).await;
 
     Fixture {
         budget,
@@ -245,7 +249,7 @@ fn budget_totals() -> Totals {
     Totals {
         sessions: 2,
         cancelled: 1,
-        capacity: 20,   // 12 + 8
+        capacity: 17,   // 9 + 8
         seats_held: 10, // S1: 5 présents + absent + excusé + inscrit = 8; S3: 2
         attendance_sessions: 2,
         attendance_seats: 10,
@@ -253,11 +257,11 @@ fn budget_totals() -> Totals {
         absent: 3, // 1 + 2
         excused: 1,
         // S1 alone (S3 has nobody present): 100 000 + 20 000 × (8 seats + 1 late) = 280 000;
-        // empty seats 280 000 × (12 − 5) ÷ 12 = 163 333.33 → 163 333.
+        // empty seats 280 000 × (9 − 5) ÷ 9 = 124 444.44 → 124 444.
         costed_sessions: 1,
         cost_cents: 280_000,
         costed_present: 5,
-        empty_seat_cost_cents: 163_333,
+        empty_seat_cost_cents: 124_444,
         uncosted_sessions: 1, // S3
         late_withdrawals: 1,
         overall: [0, 0, 1, 2, 1],    // 5, 4, 4, 3
@@ -270,10 +274,10 @@ fn budget_totals() -> Totals {
         other_usefulness_sum: 5, // 2 + 3 (p4 did not answer)
         other_usefulness_count: 2,
         // Withdrawals before the start: 5 and 14 January (the waitlist leaver held no seat);
-        // confirmed after 5 January: the promoted présent. min(2, 1) = 1, worth 280 000 ÷ 12 =
-        // 23 333.33 → 23 333.
+        // confirmed after 5 January: the promoted présent; seats needed beyond the capacity:
+        // 8 held + 2 given up − 9 = 1. min(2, 1, 1) = 1, worth 280 000 ÷ 9 = 31 111.11 → 31 111.
         recovered: 1,
-        recovered_value_cents: 23_333,
+        recovered_value_cents: 31_111,
     }
 }
 
@@ -294,8 +298,8 @@ fn english_totals() -> Totals {
         present_all: 3,
         relevant_usefulness_sum: 5,
         relevant_usefulness_count: 1,
-        // The withdrawal of 20 December taken again on 22 December; no cost, no value.
-        recovered: 1,
+        // The seat given up on 20 December was never needed: 4 held + 1 given up ≤ 6 seats.
+        recovered: 0,
         ..Totals::default()
     }
 }
@@ -340,7 +344,7 @@ async fn check(db: &DatabaseConnection) -> Statistics {
         Totals {
             sessions: 3,
             cancelled: 1,
-            capacity: 26,
+            capacity: 23,
             seats_held: 14,
             attendance_sessions: 3,
             attendance_seats: 14,
@@ -350,7 +354,7 @@ async fn check(db: &DatabaseConnection) -> Statistics {
             costed_sessions: 1,
             cost_cents: 280_000,
             costed_present: 5,
-            empty_seat_cost_cents: 163_333,
+            empty_seat_cost_cents: 124_444,
             uncosted_sessions: 2,
             late_withdrawals: 1,
             overall: [0, 0, 1, 2, 2],
@@ -361,15 +365,15 @@ async fn check(db: &DatabaseConnection) -> Statistics {
             relevant_usefulness_count: 3,
             other_usefulness_sum: 5,
             other_usefulness_count: 2,
-            recovered: 2,
-            recovered_value_cents: 23_333,
+            recovered: 1,
+            recovered_value_cents: 31_111,
         }
     );
     assert_eq!(stats.totals, total);
     assert_eq!(stats.previous, previous_totals());
 
     let t = &stats.totals;
-    assert_eq!(t.fill_rate(), Some(14.0 / 26.0));
+    assert_eq!(t.fill_rate(), Some(14.0 / 23.0));
     assert_eq!(t.presence_rate(), Some(8.0 / 14.0));
     assert_eq!(t.no_show_rate(), Some(4.0 / 14.0));
     assert_eq!(t.cost_per_participant(), Some(56_000.0)); // 280 000 ÷ 5
@@ -384,7 +388,7 @@ async fn check(db: &DatabaseConnection) -> Statistics {
     // only a draft and a session to come.
     let s1 = Totals {
         cancelled: 0,
-        capacity: 12,
+        capacity: 9,
         seats_held: 8,
         attendance_sessions: 1,
         attendance_seats: 8,
@@ -565,7 +569,7 @@ async fn many_sessions(db: &DatabaseConnection, n: u32) {
             db,
             t,
             at(2025, 1 + i % 3, 2 + i % 15, 8, 0),
-            10,
+            3,
             SessionStatus::Terminee,
             None,
         )
@@ -634,4 +638,30 @@ async fn presents_without_answers_leave_the_utility_of_both_groups_empty() {
     );
     assert_eq!(totals.relevant_usefulness(), None);
     assert_eq!(totals.relevance(), Some(1.0));
+}
+
+/// February of a leap year's next year is compared with the whole February before it, 29th
+/// included.
+#[tokio::test]
+async fn the_year_before_of_a_february_keeps_its_29th() {
+    let db = test_db().await;
+    let t = training_with(&db, "Budget public", "Finances", Some(100_000), None).await;
+    let s = session_with(
+        &db,
+        t,
+        at(2024, 2, 29, 9, 0),
+        5,
+        SessionStatus::Terminee,
+        None,
+    )
+    .await;
+    seat(&db, s, E::Present, Some(at(2024, 1, 2, 9, 0)), None).await;
+    let february = Scope {
+        from: day(2025, 2, 1),
+        to: day(2025, 2, 28),
+        theme: None,
+        training_id: None,
+    };
+    let stats = statistics(&db, &february, now()).await.unwrap();
+    assert_eq!(stats.previous.sessions, 1);
 }

@@ -115,7 +115,12 @@ async fn seed_large_at(
 ) -> Result<SeedReport, AppError> {
     let plan = Planner::with_scale(now, Scale::LARGE).build();
     let txn = begin_write(db).await?;
-    // Checked under the write lock, so that two seeds started together insert once.
+    // Checked under the write lock (on PostgreSQL, a transaction lock of its own: two seeds
+    // started together would otherwise both find the base empty), so that they insert once.
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7011026)")
+            .await?;
+    }
     let users = user::Entity::find().count(&txn).await?;
     let trainings = training::Entity::find().count(&txn).await?;
     if users + trainings > 0 {

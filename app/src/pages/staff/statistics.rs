@@ -52,6 +52,7 @@ pub fn StatisticsPage() -> impl IntoView {
 fn FilterForm(page: StatsPage) -> impl IntoView {
     let refusal = (!page.errors.fields.is_empty()).then(|| AppError::Invalid(page.errors.clone()));
     let form = FormView::new(&page.values, refusal.as_ref());
+    let sort = page.sort.clone();
     let pairs = |choices: Vec<crate::model::Choice>| {
         choices
             .into_iter()
@@ -71,7 +72,7 @@ fn FilterForm(page: StatsPage) -> impl IntoView {
             <fieldset class="cas-stats-filters__period">
                 <legend class="fr-text--bold">"Période étudiée"</legend>
                 <SelectField form=form.clone() name="periode" label="Période" choices=pairs(page.periods)/>
-                <Field form=form.clone() name="mois" label="Mois" hint="Pour « Un mois »" kind="month"/>
+                <Field form=form.clone() name="mois" label="Mois" hint="Pour « Un mois », par exemple 2026-11" kind="month"/>
                 <SelectField form=form.clone() name="trimestre" label="Trimestre" hint="Pour « Un trimestre »" choices=pairs(page.quarters) placeholder="—"/>
                 <SelectField form=form.clone() name="annee" label="Année" hint="Pour « Une année »" choices=pairs(page.years) placeholder="—"/>
                 <Field form=form.clone() name="du" label="Du" hint="Pour « Dates choisies »" kind="date"/>
@@ -79,7 +80,12 @@ fn FilterForm(page: StatsPage) -> impl IntoView {
             </fieldset>
             <div class="cas-stats-filters__scope">
                 <SelectField form=form.clone() name="theme" label="Thème" choices=pairs(page.themes) placeholder="Tous les thèmes"/>
-                <SelectField form=form name="formation" label="Formation" choices=pairs(page.trainings) placeholder="Toutes les formations"/>
+                <SelectField form=form.clone() name="formation" label="Formation" choices=pairs(page.trainings) placeholder="Toutes les formations"/>
+                // The table's order stays when other filters are chosen.
+                {sort.map(|(tri, ordre)| view! {
+                    <input type="hidden" name="tri" value=tri/>
+                    <input type="hidden" name="ordre" value=ordre/>
+                })}
                 <button type="submit" class="fr-btn">"Afficher"</button>
             </div>
         </form>
@@ -97,7 +103,7 @@ fn Figures(report: Report) -> impl IntoView {
         Some(message) => view! { <p class="fr-callout cas-stats-empty">{message}</p> }.into_any(),
         None => view! {
             <Headlines headlines=report.headlines/>
-            <h2 class="fr-h4 fr-mt-5w">"Évolution"</h2>
+            <h3 class="fr-h4 fr-mt-5w">"Évolution"</h3>
             <div class="cas-charts">
                 {report.charts.into_iter().map(|chart| view! { <ChartView chart/> }).collect_view()}
             </div>
@@ -109,9 +115,11 @@ fn Figures(report: Report) -> impl IntoView {
         <section aria-labelledby="periode-titre">
             <div class="cas-page-head">
                 <h2 class="fr-h3" id="periode-titre">{report.title}</h2>
-                <a class="fr-btn fr-btn--secondary" href=report.export_href download>
-                    "Exporter (CSV)"
-                </a>
+                {(!report.export_href.is_empty()).then(|| view! {
+                    <a class="fr-btn fr-btn--secondary" href=report.export_href.clone() download>
+                        "Exporter (CSV)"
+                    </a>
+                })}
             </div>
             <ul class="cas-note cas-stats-notes">{notes}</ul>
             {body}
@@ -189,7 +197,9 @@ fn TrainingsTable(table: Table) -> impl IntoView {
             };
             view! {
                 <th scope="col" aria-sort=sorted>
-                    <a href=c.sort_href title=format!("Trier par « {} »", c.label)>{c.label.clone()}{arrow}</a>
+                    <a href=c.sort_href title=format!("Trier par « {} »", c.label)>
+                        {c.label.clone()}<span aria-hidden="true">{arrow}</span>
+                    </a>
                 </th>
             }
         })
@@ -213,7 +223,7 @@ fn TrainingsTable(table: Table) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2 class="fr-h4 fr-mt-5w" id="formations">"Par formation"</h2>
+        <h3 class="fr-h4 fr-mt-5w" id="formations">"Par formation"</h3>
         <p class="cas-note">"Cliquez sur un titre de colonne pour trier : les plus hauts d'abord, puis les plus bas."</p>
         <div class="fr-table cas-table cas-stats-table">
             <table>

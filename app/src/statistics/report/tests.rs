@@ -2,10 +2,11 @@
 //! back to what the page shows, the table sorts, an empty period and bad filters say so.
 
 use super::super::tests::{fixture, now};
-use super::{COLUMNS, csv_file, page};
+use super::{csv_file, page};
 use crate::error::AppError;
 use crate::statistics::{StatsFilters, StatsPage};
 use crate::testing::test_db;
+use sea_orm::{ActiveModelTrait, EntityTrait};
 
 fn first_quarter_2025() -> StatsFilters {
     StatsFilters {
@@ -33,7 +34,17 @@ async fn page_for(f: &StatsFilters) -> StatsPage {
 #[tokio::test]
 async fn the_csv_holds_exactly_the_table_of_the_page() {
     let db = test_db().await;
-    fixture(&db).await;
+    let trainings = fixture(&db).await;
+    // A title with the separator in it, that Excel would also take for a formula.
+    let mut english: crate::entities::training::ActiveModel =
+        crate::entities::training::Entity::find_by_id(trainings.english)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    english.title = sea_orm::ActiveValue::Set("=Anglais; oral".to_owned());
+    english.update(&db).await.unwrap();
     let f = StatsFilters {
         tri: Some("remplissage".into()),
         ordre: Some("desc".into()),
@@ -56,8 +67,8 @@ async fn the_csv_holds_exactly_the_table_of_the_page() {
         .iter()
         .map(str::to_owned)
         .collect();
-    let expected: Vec<&str> = COLUMNS.iter().map(|c| c.label).collect();
-    assert_eq!(header, expected);
+    let expected: Vec<&str> = shown.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(header, expected, "the page's header");
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(
         records.len(),
@@ -71,11 +82,19 @@ async fn the_csv_holds_exactly_the_table_of_the_page() {
             match (number(exported), number(displayed)) {
                 (Some(a), Some(b)) => assert!((a - b).abs() < 0.005, "{exported} ≠ {displayed}"),
                 _ if displayed == "—" => assert_eq!(exported, ""),
+                _ if displayed.starts_with('=') => assert_eq!(exported, format!("'{displayed}")),
                 _ => assert_eq!(exported, displayed),
             }
         }
     }
-    assert_eq!(&records.last().unwrap()[0], "Ensemble");
+    // The whole quarter, worked out by hand in `statistics::tests`: 14 seats held of 23, and
+    // 124 444 cents of empty seats.
+    let total = records.last().unwrap();
+    assert_eq!(&total[0], "Ensemble");
+    let column = |label: &str| header.iter().position(|h| h == label).unwrap();
+    assert_eq!(&total[column("Taux de remplissage (%)")], "60,9");
+    assert_eq!(&total[column("Coût des places vides (€)")], "1244,44");
+    assert!(records.iter().any(|r| &r[0] == "'=Anglais; oral"));
     // Decimal commas, never points.
     assert!(
         records
@@ -86,21 +105,25 @@ async fn the_csv_holds_exactly_the_table_of_the_page() {
 }
 
 #[tokio::test]
-async fn the_table_sorts_by_any_figure_both_ways_missing_ones_last() {
+async fn the_table_sorts_by_a_figure_both_ways_missing_ones_last() {
     let f = |ordre: &str| StatsFilters {
-        tri: Some("cout-participant".into()),
+        tri: Some("remplissage".into()),
         ordre: Some(ordre.into()),
         ..first_quarter_2025()
     };
-    let column = COLUMNS
-        .iter()
-        .position(|c| c.key == "cout-participant")
-        .unwrap();
     for (ordre, aria) in [("desc", "descending"), ("asc", "ascending")] {
         let table = page_for(&f(ordre)).await.report.unwrap().table;
+        let column = table
+            .columns
+            .iter()
+            .position(|c| c.label == "Taux de remplissage (%)")
+            .unwrap();
         let trainings = &table.rows[..table.rows.len() - 1];
         let costs: Vec<Option<f64>> = trainings.iter().map(|r| number(&r.cells[column])).collect();
         let known: Vec<f64> = costs.iter().flatten().copied().collect();
+        // « Budget public » 10 of 17 seats, « Anglais » 4 of 6: two different figures.
+        assert_eq!(known.len(), 2);
+        assert_ne!(known[0], known[1]);
         let mut sorted = known.clone();
         sorted.sort_by(f64::total_cmp);
         if ordre == "desc" {
@@ -150,11 +173,38 @@ async fn headlines_charts_and_notes_of_a_quarter() {
     ] {
         assert!(labels.contains(&expected), "{expected} missing");
     }
+    // The quarter is under way on 20 March 2025: compared up to the same date a year earlier.
+    for h in &report.headlines {
+        assert!(
+            h.previous
+                .starts_with("À la même date l'an dernier (20 mars 2024) : "),
+            "{}",
+            h.previous
+        );
+    }
+    // The empty-seat cost of the previous year, and its change: 630 € then, 1 244,44 € now.
+    let empty = report
+        .headlines
+        .iter()
+        .find(|h| h.label == "Coût des places vides")
+        .unwrap();
+    assert_eq!(empty.value, "1\u{202f}244,44\u{a0}€");
     assert!(
-        report
-            .headlines
-            .iter()
-            .all(|h| h.previous.starts_with("Il y a un an : "))
+        empty.previous.ends_with(": 630\u{a0}€ (+97,5\u{a0}%)"),
+        "{}",
+        empty.previous
+    );
+    // A period over: « Il y a un an ».
+    let over = StatsFilters {
+        periode: Some("annee".into()),
+        annee: Some("2024".into()),
+        ..StatsFilters::default()
+    };
+    let report_2024 = page_for(&over).await.report.unwrap();
+    assert!(
+        report_2024.headlines[0]
+            .previous
+            .starts_with("Il y a un an : ")
     );
     assert!(report.notes.iter().any(|n| n.contains("annulée")));
     assert_eq!(report.charts.len(), 3);
