@@ -222,24 +222,10 @@ mod tests {
     }
 
     fn filters(pairs: &[(&str, &str)]) -> StatsFilters {
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == k)
-                .map(|(_, v)| v.to_string())
-        };
-        StatsFilters {
-            periode: get("periode"),
-            mois: get("mois"),
-            trimestre: get("trimestre"),
-            annee: get("annee"),
-            du: get("du"),
-            au: get("au"),
-            theme: get("theme"),
-            formation: get("formation"),
-            tri: None,
-            ordre: None,
-        }
+        StatsFilters::from_lookup(|k| {
+            let found = pairs.iter().find(|(key, _)| *key == k);
+            found.map(|(_, v)| v.to_string())
+        })
     }
 
     fn run(pairs: &[(&str, &str)]) -> Result<Resolved, FormErrors> {

@@ -235,6 +235,24 @@ pub struct StatsFilters {
     pub ordre: Option<String>,
 }
 
+impl StatsFilters {
+    /// The filters read by name (from a query string: the page's, or the export's).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        StatsFilters {
+            periode: get("periode"),
+            mois: get("mois"),
+            trimestre: get("trimestre"),
+            annee: get("annee"),
+            du: get("du"),
+            au: get("au"),
+            theme: get("theme"),
+            formation: get("formation"),
+            tri: get("tri"),
+            ordre: get("ordre"),
+        }
+    }
+}
+
 /// Everything the statistics page shows, formatted on the server.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StatsPage {

@@ -55,24 +55,11 @@ pub async fn statistics_csv(State(state): State<AppState>, req: Request) -> Resp
 }
 
 /// The filters from the query string (bytes that are not UTF-8 become « � » and are refused
-/// like any unknown value).
+/// like any unknown value; a key given twice counts once, the last time).
 fn filters(query: &str) -> StatsFilters {
-    let mut f = StatsFilters::default();
-    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        let slot = match key.as_ref() {
-            "periode" => &mut f.periode,
-            "mois" => &mut f.mois,
-            "trimestre" => &mut f.trimestre,
-            "annee" => &mut f.annee,
-            "du" => &mut f.du,
-            "au" => &mut f.au,
-            "theme" => &mut f.theme,
-            "formation" => &mut f.formation,
-            "tri" => &mut f.tri,
-            "ordre" => &mut f.ordre,
-            _ => continue,
-        };
-        *slot = Some(value.into_owned());
-    }
-    f
+    let pairs: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+    StatsFilters::from_lookup(|k| pairs.get(k).cloned())
 }

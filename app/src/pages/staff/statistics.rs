@@ -18,19 +18,7 @@ pub fn StatisticsPage() -> impl IntoView {
     let query = use_query_map();
     let filters = move || {
         let q = query.read();
-        let get = |k: &str| q.get(k);
-        StatsFilters {
-            periode: get("periode"),
-            mois: get("mois"),
-            trimestre: get("trimestre"),
-            annee: get("annee"),
-            du: get("du"),
-            au: get("au"),
-            theme: get("theme"),
-            formation: get("formation"),
-            tri: get("tri"),
-            ordre: get("ordre"),
-        }
+        StatsFilters::from_lookup(|k| q.get(k))
     };
     let data = Resource::new(filters, get_statistics);
     view! {
