@@ -62,7 +62,7 @@ async fn run(command: Command) -> Result<(), String> {
     if let Command::Simulate(options) = &command {
         let started = std::time::Instant::now();
         let report = simulate::run(options).await?;
-        print!("{report}");
+        println!("{}", report.trim_end());
         let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
         eprintln!("Simulation terminée en {} s.", seconds.replace('.', ","));
         return Ok(());
