@@ -12,6 +12,7 @@ mod session_store;
 mod simulate;
 mod web;
 
+use axum::serve::ListenerExt;
 use cli::Command;
 use config::Config;
 use leptos::prelude::*;
@@ -160,6 +161,13 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
         .local_addr()
         .map_or(config.site_addr.to_string(), |a| a.to_string());
     tracing::info!("Cassiopée écoute sur http://{bound}");
+    // TCP_NODELAY: a response written in two parts (headers, then body) must not wait for the
+    // client's delayed acknowledgement of the first (up to 40 ms on Linux) before the second.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "TCP_NODELAY refusé sur une connexion");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

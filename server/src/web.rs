@@ -25,6 +25,10 @@ use std::sync::{
     atomic::{AtomicBool, Ordering},
 };
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::{
+    CompressionLayer, CompressionLevel,
+    predicate::{DefaultPredicate, NotForContentType, Predicate},
+};
 use tower_sessions::{Expiry, Session, SessionManagerLayer, cookie::SameSite};
 
 #[derive(Clone)]
@@ -87,8 +91,21 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(limit_bodies))
         .layer(middleware::from_fn(refuse_cross_origin))
         .layer(middleware::from_fn(harden_headers))
+        .layer(compression())
         .layer(CatchPanicLayer::custom(answer_a_panic))
         .with_state(state)
+}
+
+/// Brotli, else gzip, for the clients that accept them: pages, server function answers, the
+/// wasm, the scripts and the stylesheets (a page goes from about 30 KB to 5 KB, the wasm from
+/// 366 KB to about 150 KB). Quality 5: brotli's best (11) costs a second for the wasm on
+/// every request; 5 keeps most of the gain at a few milliseconds. Images and fonts are already
+/// compressed.
+fn compression() -> CompressionLayer<impl Predicate> {
+    let predicate = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
+    CompressionLayer::new()
+        .quality(CompressionLevel::Precise(5))
+        .compress_when(predicate)
 }
 
 /// `/calendrier/{token}.ics`: an officer's private feed, for calendar apps (no session: the

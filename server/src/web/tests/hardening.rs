@@ -40,3 +40,54 @@ async fn personal_pages_are_not_cached() {
         "nosniff"
     );
 }
+
+/// Pages and server function answers go out compressed to clients that accept it (brotli
+/// first, else gzip), with `Vary: Accept-Encoding`; the others get them as they are.
+#[tokio::test]
+async fn answers_are_compressed_for_clients_that_accept_it() {
+    let app = test_app().await;
+    let page = |encoding: Option<&'static str>| {
+        let mut req = HttpRequest::get("/connexion").header(header::HOST, "cassiopee.test");
+        if let Some(e) = encoding {
+            req = req.header(header::ACCEPT_ENCODING, e);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let size = |res: axum::response::Response| async move {
+        axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .unwrap()
+            .len()
+    };
+    let plain = app.send(page(None)).await;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    let plain_size = size(plain).await;
+
+    let brotli = app.send(page(Some("gzip, deflate, br"))).await;
+    assert_eq!(brotli.status(), StatusCode::OK);
+    assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+    assert!(
+        brotli.headers()[header::VARY]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding")
+    );
+    let brotli_size = size(brotli).await;
+    assert!(
+        brotli_size * 2 < plain_size,
+        "{brotli_size} bytes compressed, {plain_size} plain"
+    );
+
+    let gzip = app.send(page(Some("gzip"))).await;
+    assert_eq!(gzip.headers()[header::CONTENT_ENCODING], "gzip");
+
+    // A server function's answer too.
+    let req = HttpRequest::post("/api/moi")
+        .header(header::HOST, "cassiopee.test")
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
