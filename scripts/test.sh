@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: installs what is missing, then runs the whole test suite:
-# formatting, clippy, the Rust tests, the release build and the Playwright suite (phone
-# viewport, Debian's chromium) against the release binary.
+# formatting, clippy, the Rust tests, the release build, the bundle budget (wasm + js ≤ 200 KB
+# brotli) and the Playwright suite (phone viewport, Debian's chromium) against the release binary.
 #
 #   bash scripts/test.sh
 #   REQUIRE_POSTGRES=1 bash scripts/test.sh   # PostgreSQL tests fail instead of skipping when
@@ -93,8 +93,10 @@ step "tests (app, ssr)" cargo test -p app --features ssr
 step "tests (server, migration)" cargo test -p server -p migration
 step "release build" cargo leptos build --release
 if [[ "${STEP_RESULTS[-1]}" == ok ]]; then
+    step "bundle budget" bash "$ROOT/bench/bundle-size.sh"
     step "playwright (end2end)" e2e
 else
+    skip "bundle budget" "the release build failed"
     skip "playwright (end2end)" "the release build failed"
 fi
 
