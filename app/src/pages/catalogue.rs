@@ -48,13 +48,27 @@ fn FilterForm(
     formats: Vec<Choice>,
     months: Vec<Choice>,
 ) -> impl IntoView {
+    // Folded while no filter is chosen, so that a phone's first screen shows sessions; a
+    // plain <details>, which opens without script.
+    let chosen = [&filters.theme, &filters.format, &filters.month]
+        .iter()
+        .filter(|f| f.is_some())
+        .count();
+    let summary = match chosen {
+        0 => "Filtrer les sessions".to_owned(),
+        1 => "Filtrer les sessions (1 filtre actif)".to_owned(),
+        n => format!("Filtrer les sessions ({n} filtres actifs)"),
+    };
     view! {
-        <form method="get" action="/formations" class="cas-filters">
-            <FilterSelect name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
-            <FilterSelect name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
-            <FilterSelect name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
-            <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
-        </form>
+        <details class="cas-filter-box" open={chosen > 0}>
+            <summary>{summary}</summary>
+            <form method="get" action="/formations" class="cas-filters">
+                <FilterSelect name="theme" label="Thème" all="Tous les thèmes" choices=themes selected=filters.theme/>
+                <FilterSelect name="format" label="Format" all="Tous les formats" choices=formats selected=filters.format/>
+                <FilterSelect name="mois" label="Mois" all="Tous les mois" choices=months selected=filters.month/>
+                <button type="submit" class="fr-btn fr-btn--secondary">"Filtrer"</button>
+            </form>
+        </details>
     }
 }
 

@@ -102,7 +102,7 @@ async fn an_invitation_link_opens_the_session_for_its_officer_only() {
     .await;
     assert!(
         html.contains("1 officier invité (Général Test)"),
-        "message once"
+        "message once: {html}"
     );
     let token = app::entities::invitation::Entity::find()
         .one(&app.db)
@@ -153,7 +153,7 @@ async fn an_invitation_link_opens_the_session_for_its_officer_only() {
             .await,
     )
     .await;
-    assert!(html.contains("Vous avez décliné l"));
+    assert!(html.contains("Vous avez décliné l"), "{html}");
     assert!(!html.contains("Invitation de la MiRVOG"));
 }
 
