@@ -21,8 +21,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use std::collections::{BTreeMap, BTreeSet};
 
 fn holds_seat(status: EnrolmentStatus) -> bool {
-    use EnrolmentStatus::*;
-    matches!(status, Inscrit | Present | Absent | Excuse)
+    app::records::place::SEAT_HOLDING.contains(&status)
 }
 
 fn attended(status: EnrolmentStatus) -> bool {

@@ -18,18 +18,37 @@
 //! `DateTime<Utc>` values like SeaORM's own filters do.
 
 use super::{MonthTotals, Scope, Statistics, Totals, TrainingTotals};
+use crate::model::EnrolmentStatus;
 use crate::{
     dates,
     error::{AppError, AppResult},
 };
 use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, QueryResult, Statement, TryGetable, Value};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, QueryResult, Statement, TryGetable, Value};
 use std::collections::HashMap;
 
-/// The statuses of a seat held at the start (product §6: confirmed at start).
-const HELD: &str = "'inscrit', 'present', 'absent', 'excuse'";
+/// The statuses of a seat held at the start (product §6: confirmed at start), as the SQL list
+/// of their stored values.
+fn held() -> String {
+    sql_list(&crate::records::place::SEAT_HOLDING)
+}
+
 /// The statuses of a place given up, on time or late.
-const WITHDRAWN: &str = "'desinscrit', 'desistement_tardif'";
+fn withdrawn() -> String {
+    sql_list(&[
+        EnrolmentStatus::Desinscrit,
+        EnrolmentStatus::DesistementTardif,
+    ])
+}
+
+/// `'a', 'b'`: the stored values of these statuses (plain ASCII words, nothing to escape).
+fn sql_list(statuses: &[EnrolmentStatus]) -> String {
+    let quoted: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.to_value()))
+        .collect();
+    quoted.join(", ")
+}
 
 /// One row per session of the scope. `withdrawals` counts the seats given up before the start
 /// (`confirmed_at` set: a waitlisted officer who leaves the list frees no seat);
@@ -188,8 +207,8 @@ async fn session_figures<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<SessionFigures>> {
     let sql = SESSIONS
-        .replace("{held}", HELD)
-        .replace("{withdrawn}", WITHDRAWN);
+        .replace("{held}", &held())
+        .replace("{withdrawn}", &withdrawn());
     let mut by_id = HashMap::new();
     for row in query(db, &sql, scope, now, false).await? {
         by_id.insert(get::<i32>(&row, "session_id")?, session_row(&row)?);

@@ -43,8 +43,7 @@ async fn load(db: &DatabaseConnection) -> Data {
 }
 
 fn counts_seat(status: EnrolmentStatus) -> bool {
-    use EnrolmentStatus::*;
-    matches!(status, Inscrit | Present | Absent | Excuse)
+    app::records::place::SEAT_HOLDING.contains(&status)
 }
 
 fn attended(status: EnrolmentStatus) -> bool {

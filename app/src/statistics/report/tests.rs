@@ -267,3 +267,27 @@ async fn bad_filters_come_back_next_to_their_field_and_export_nothing() {
     let refused = csv_file(&db, &f, now()).await.unwrap_err();
     assert!(matches!(refused, AppError::Invalid(_)), "{refused:?}");
 }
+
+/// The dashboard's trends: this year's fill rate, empty-seat cost and no-show so far, against
+/// the same date a year earlier, with the link to the year's statistics.
+#[tokio::test]
+async fn the_dashboard_shows_this_year_against_the_same_date_last_year() {
+    let db = test_db().await;
+    fixture(&db).await;
+    let (lines, href) = super::year_to_date(&db, now()).await.unwrap();
+    let labels: Vec<&str> = lines.iter().map(|h| h.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["Taux de remplissage", "No-show", "Coût des places vides"]
+    );
+    // 1 January to 20 March 2025: the fixture's quarter so far, 14 seats held of 23.
+    assert_eq!(lines[0].value, "60,9\u{a0}%");
+    assert!(
+        lines[0]
+            .previous
+            .starts_with("À la même date l'an dernier (20 mars 2024) : "),
+        "{}",
+        lines[0].previous
+    );
+    assert_eq!(href, "/gestion/statistiques?periode=annee&annee=2025");
+}

@@ -394,10 +394,7 @@ impl Planner {
     /// that « Places récupérées » counts).
     fn promote_into_freed_seats(&mut self, first_row: usize, capacity: usize) {
         let rows = &mut self.plan.enrolments[first_row..];
-        let holds = |st: EnrolmentStatus| {
-            use EnrolmentStatus::*;
-            matches!(st, Inscrit | Present | Absent | Excuse)
-        };
+        let holds = |st: EnrolmentStatus| app::records::place::SEAT_HOLDING.contains(&st);
         if rows.iter().filter(|e| holds(e.status)).count() < capacity {
             return;
         }
