@@ -18,10 +18,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use std::sync::{
-    Arc,
+    Arc, OnceLock,
     atomic::{AtomicBool, Ordering},
 };
 use tower_http::catch_panic::CatchPanicLayer;
@@ -50,8 +50,17 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
 /// Idle time after which a web session expires.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
+/// The app's routes, found once per process. Finding them renders the app with Leptos'
+/// resource loading suspended by a flag that holds for the whole process: done again while
+/// pages are served (another router built by a test, say), it left the data of those pages
+/// waiting forever.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let db = state.db.clone();
     let public_url = state.public_url.clone();
     let password_gate = state.password_gate.clone();

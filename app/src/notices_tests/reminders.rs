@@ -160,8 +160,11 @@ async fn two_instances_on_postgresql_send_each_reminder_once() {
     b.ping().await.unwrap();
     let (x, y) = tokio::join!(run(&a, &base, now), run(&b, &base, now));
     let (x, y) = (x.unwrap(), y.unwrap());
+    // Which instance sends what depends on the scheduling of the two runs (one may find
+    // everything already done, or skip every session the other holds locked): only the total
+    // and the once-each below are promised.
     assert_eq!(x + y, 46, "a sent {x}, b sent {y}");
-    assert!(x > 0 && y > 0, "both worked: a {x}, b {y}");
+    println!("two instances: a sent {x}, b sent {y}");
     // Every recipient once.
     for who in [f.soon, f.tomorrow, f.late, f.attended] {
         assert_eq!(titles(&a, who).await.len(), 1, "officer {who}");

@@ -5,6 +5,9 @@ use app::model::Role;
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use http::Request as HttpRequest;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 #[tokio::test]
 async fn cross_origin_writes_are_refused() {
@@ -22,6 +25,43 @@ async fn cross_origin_writes_are_refused() {
         .body(Body::from("session_id=1&action=Enrol"))
         .unwrap();
     assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);
+}
+
+/// Building a router renders the app once with Leptos' resource loading suspended, by a flag
+/// that holds for the whole process: a page whose data started loading at that moment waited
+/// forever (the tests, which build a router each, stalled for 20 s now and then). Pages served
+/// while other routers are built all answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_while_another_router_is_being_built() {
+    let app = Arc::new(test_app().await);
+    app.user("officier@test.demo", Role::Officer).await;
+    let cookie = app.login("officier@test.demo", None).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let builder = {
+        let (app, stop) = (app.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut built = 0;
+            while !stop.load(Ordering::Relaxed) {
+                drop(app.build_another_router());
+                built += 1;
+                tokio::task::yield_now().await;
+            }
+            built
+        })
+    };
+    for n in 0..200 {
+        let answer = tokio::time::timeout(
+            Duration::from_secs(5),
+            app.send(get("/mes-formations", Some(&cookie))),
+        )
+        .await;
+        let res = answer.unwrap_or_else(|_| panic!("request {n} still unanswered after 5 s"));
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    stop.store(true, Ordering::Relaxed);
+    let built = builder.await.unwrap();
+    assert!(built > 0, "routers were built meanwhile");
+    println!("200 pages answered while {built} routers were built");
 }
 
 #[tokio::test]

@@ -19,6 +19,8 @@ pub(super) const PASSWORD: &str = "mot-de-passe-solide";
 pub(super) struct TestApp {
     router: Router,
     pub(super) db: DatabaseConnection,
+    state: AppState,
+    config: Config,
 }
 
 pub(super) async fn test_app() -> TestApp {
@@ -41,19 +43,27 @@ pub(super) async fn test_app_with(password_gate: app::password::PasswordGate) ->
             transport: crate::config::MailTransport::Folder(std::env::temp_dir()),
         },
     };
-    let router = router(
-        AppState {
-            leptos_options,
-            db: db.clone(),
-            public_url: app::notification::PublicUrl::new(&config.public_url),
-            password_gate,
-        },
-        &config,
-    );
-    TestApp { router, db }
+    let state = AppState {
+        leptos_options,
+        db: db.clone(),
+        public_url: app::notification::PublicUrl::new(&config.public_url),
+        password_gate,
+    };
+    let router = router(state.clone(), &config);
+    TestApp {
+        router,
+        db,
+        state,
+        config,
+    }
 }
 
 impl TestApp {
+    /// Builds the router again, as another instance (or another test) of the process does.
+    pub(super) fn build_another_router(&self) -> Router {
+        router(self.state.clone(), &self.config)
+    }
+
     pub(super) async fn user(&self, email: &str, role: Role) -> i32 {
         app::accounts::create_user(&self.db, email, "Général Test", role, PASSWORD.to_owned())
             .await
