@@ -29,3 +29,30 @@ for (const js of [true, false]) {
     await context.close();
   });
 }
+
+test("the catalogue comes a page of trainings at a time, « Suivantes » and « Précédentes » without JavaScript", async ({
+  browser,
+}) => {
+  const context = await newPhoneContext(browser, false);
+  try {
+    const page = await context.newPage();
+    await login(page, officer(8), false);
+    await open(page, "/formations", false);
+    const titles = () => page.locator(".cas-training__title").allTextContents();
+    const first = await titles();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThanOrEqual(8);
+    await expect(page.getByText(/^Page 1 sur \d+$/)).toBeVisible();
+    await page.locator('a[rel="next"]').click();
+    await expect(page).toHaveURL(/[?&]page=2\b/);
+    await expect(page.getByText(/^Page 2 sur \d+$/)).toBeVisible();
+    const second = await titles();
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.filter((t) => first.includes(t))).toEqual([]);
+    await page.locator('a[rel="prev"]').click();
+    await expect(page.getByText(/^Page 1 sur \d+$/)).toBeVisible();
+    expect(await titles()).toEqual(first);
+  } finally {
+    await context.close();
+  }
+});

@@ -5,7 +5,7 @@ import { BASE_URL, PHONE } from "../phone";
 
 export const E2E_PASSWORD = "E2e-motdepasse";
 
-/** The e-mail of test officer N (created by scripts/e2e-server.sh for N in 1..14). */
+/** The e-mail of test officer N (created by scripts/e2e-server.sh for N in 1..18). */
 export const officer = (n: number): string => `e2e-${n}@mirvog.demo`;
 
 /** « 1 place restante » (and not « 11 places restantes »). */
@@ -67,8 +67,7 @@ export async function login(page: Page, email: string, js: boolean): Promise<voi
  * after checking that its entry links to /sessions/<id>.
  */
 export async function pickSession(page: Page, text: RegExp, js: boolean): Promise<string> {
-  await open(page, "/formations", js);
-  const entry = page.locator("[data-session-id]").filter({ hasText: text }).first();
+  const entry = await findInCatalogue(page, page.locator("[data-session-id]").filter({ hasText: text }).first(), js);
   await expect(entry, `a session showing ${text} on /formations`).toBeVisible();
   const id = await entry.getAttribute("data-session-id");
   expect(id, "data-session-id").toBeTruthy();
@@ -76,10 +75,24 @@ export async function pickSession(page: Page, text: RegExp, js: boolean): Promis
   return id!;
 }
 
-/** The entry of session `id` on /formations (reloaded). */
+/** The entry of session `id` on /formations (reloaded), on whichever page it is. */
 export async function catalogueEntry(page: Page, id: string, js: boolean): Promise<Locator> {
+  return findInCatalogue(page, page.locator(`[data-session-id="${id}"]`), js);
+}
+
+/**
+ * Opens /formations and follows « Suivantes » until `entry` is on the page; returns it (the
+ * caller checks it is there: on the last page it may still be missing).
+ */
+export async function findInCatalogue(page: Page, entry: Locator, js: boolean): Promise<Locator> {
   await open(page, "/formations", js);
-  return page.locator(`[data-session-id="${id}"]`);
+  const next = page.locator('a[rel="next"]');
+  for (let n = 0; n < 50; n++) {
+    if ((await entry.count()) > 0 || (await next.count()) === 0) break;
+    await next.click();
+    if (js) await waitForHydration(page);
+  }
+  return entry;
 }
 
 /** Opens /sessions/<id>. */

@@ -23,7 +23,14 @@ pub struct Filters {
     pub format: Option<String>,
     /// `YYYY-MM`, Paris time.
     pub month: Option<String>,
+    /// Which page of trainings, from 1 (`?page=2`).
+    #[serde(default)]
+    pub page: Option<u32>,
 }
+
+/// Trainings per page of the catalogue: about what a phone shows in two or three screens, so
+/// that the page stays light on the large data set (300 trainings).
+pub const TRAININGS_PER_PAGE: usize = 8;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCard {
@@ -52,7 +59,14 @@ pub struct TrainingGroup {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalogue {
+    /// The trainings of this page.
     pub groups: Vec<TrainingGroup>,
+    /// This page (from 1) and how many there are (at least 1).
+    pub page: u32,
+    pub pages: u32,
+    /// The addresses of the pages before and after this one, with the same filters.
+    pub previous: Option<String>,
+    pub next: Option<String>,
     pub themes: Vec<Choice>,
     pub formats: Vec<Choice>,
     pub months: Vec<Choice>,

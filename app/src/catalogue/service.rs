@@ -1,6 +1,6 @@
 //! Read side of the catalogue and session page.
 
-use super::{Catalogue, Filters, SessionCard, SessionPage, TrainingGroup};
+use super::{Catalogue, Filters, SessionCard, SessionPage, TRAININGS_PER_PAGE, TrainingGroup};
 use crate::{
     dates,
     enrolment::actions::enrolment_open,
@@ -86,8 +86,20 @@ pub async fn catalogue<C: ConnectionTrait>(
         });
         groups[at].sessions.push(card);
     }
+    let pages = groups.len().div_ceil(TRAININGS_PER_PAGE).max(1);
+    // A page past the end (the list got shorter since the link was made) shows the last one.
+    let page = (filters.page.unwrap_or(1).max(1) as usize).min(pages);
+    let groups = groups
+        .into_iter()
+        .skip((page - 1) * TRAININGS_PER_PAGE)
+        .take(TRAININGS_PER_PAGE)
+        .collect();
     Ok(Catalogue {
         groups,
+        page: page as u32,
+        pages: pages as u32,
+        previous: (page > 1).then(|| page_link(filters, page - 1)),
+        next: (page < pages).then(|| page_link(filters, page + 1)),
         themes: themes
             .into_iter()
             .map(|t| Choice {
@@ -110,6 +122,29 @@ pub async fn catalogue<C: ConnectionTrait>(
             })
             .collect(),
     })
+}
+
+/// `/formations` with the same filters, on page `page` (the first page has no `page`).
+fn page_link(filters: &Filters, page: usize) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("theme", &filters.theme),
+        ("format", &filters.format),
+        ("mois", &filters.month),
+    ] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            query.append_pair(key, v);
+        }
+    }
+    if page > 1 {
+        query.append_pair("page", &page.to_string());
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/formations".to_owned()
+    } else {
+        format!("/formations?{query}")
+    }
 }
 
 fn group_of(t: &training::Model) -> TrainingGroup {

@@ -10,8 +10,8 @@ use crate::{
     journal,
     model::{EnrolmentStatus, InvitationStatus, NotificationKind, Priority, Role, SessionStatus},
     testing::{
-        in_days, officer_with_programme, refusal, session_at, set_status, test_db, training,
-        user_with_role,
+        in_days, officer, officer_with_programme, refusal, session_at, set_status, test_db,
+        training, user_with_role,
     },
 };
 use chrono::Utc;
@@ -296,4 +296,77 @@ async fn places_staff_give_in_a_draft_are_announced_at_publication_only() {
         programme_status(seated.id).await,
         crate::programme::ItemStatus::Inscrit
     );
+}
+
+/// On the large data set the catalogue would be one long page: trainings come a page at a
+/// time, in the order of their next session, with links to the pages around that keep the
+/// filters; a page past the end shows the last one.
+#[tokio::test]
+async fn the_catalogue_comes_a_page_of_trainings_at_a_time_with_the_filters_kept() {
+    use super::{Filters, TRAININGS_PER_PAGE, service::catalogue};
+    let db = test_db().await;
+    let me = officer(&db, "Lecteur Pages").await;
+    let count = 2 * TRAININGS_PER_PAGE + 3;
+    for n in 0..count {
+        let t = training(&db, &format!("Formation {n:02}")).await;
+        // Two sessions each; the trainings' next sessions come in the order of their number.
+        for days in [20 + n as i64, 200 + n as i64] {
+            session_at(&db, t.id, in_days(days), 7, 10).await;
+        }
+    }
+    let page = |page: Option<u32>, theme: Option<&str>| Filters {
+        theme: theme.map(str::to_owned),
+        page,
+        ..Default::default()
+    };
+    let titles =
+        |c: &super::Catalogue| c.groups.iter().map(|g| g.title.clone()).collect::<Vec<_>>();
+
+    let first = catalogue(&db, me.id, &page(None, None), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((first.page, first.pages), (1, 3));
+    assert_eq!(first.groups.len(), TRAININGS_PER_PAGE);
+    assert_eq!(first.groups[0].title, "Formation 00");
+    assert!(first.groups.iter().all(|g| g.sessions.len() == 2));
+    assert_eq!(first.previous, None);
+    assert_eq!(first.next.as_deref(), Some("/formations?page=2"));
+
+    let last = catalogue(&db, me.id, &page(Some(3), None), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        titles(&last),
+        ["Formation 16", "Formation 17", "Formation 18"]
+    );
+    assert_eq!(last.previous.as_deref(), Some("/formations?page=2"));
+    assert_eq!(last.next, None);
+
+    // Past the end, or page 0: the nearest page that exists.
+    let beyond = catalogue(&db, me.id, &page(Some(40), None), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!((beyond.page, titles(&beyond)), (3, titles(&last)));
+    let zero = catalogue(&db, me.id, &page(Some(0), None), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(zero.page, 1);
+
+    // The filters travel with the links, encoded.
+    let second = catalogue(&db, me.id, &page(Some(2), Some("Management")), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        second.previous.as_deref(),
+        Some("/formations?theme=Management")
+    );
+    assert_eq!(
+        second.next.as_deref(),
+        Some("/formations?theme=Management&page=3")
+    );
+    let none = catalogue(&db, me.id, &page(None, Some("Vie & santé")), Utc::now())
+        .await
+        .unwrap();
+    assert!(none.groups.is_empty());
+    assert_eq!((none.page, none.pages, none.next), (1, 1, None));
 }

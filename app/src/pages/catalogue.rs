@@ -21,6 +21,7 @@ pub fn CataloguePage() -> impl IntoView {
             theme: get("theme"),
             format: get("format"),
             month: get("mois"),
+            page: get("page").and_then(|p| p.parse().ok()),
         }
     };
     let catalogue = Resource::new(filters, get_catalogue);
@@ -34,6 +35,7 @@ pub fn CataloguePage() -> impl IntoView {
                 view! {
                     <FilterForm filters=f themes=c.themes formats=c.formats months=c.months/>
                     <Groups groups=c.groups/>
+                    <Pages page=c.page pages=c.pages previous=c.previous next=c.next/>
                 }
                 .into_any()
             }
@@ -99,6 +101,44 @@ fn Groups(groups: Vec<TrainingGroup>) -> impl IntoView {
         })
         .collect_view()
         .into_any()
+}
+
+/// « Précédentes » / « Suivantes »: plain links, with the filters kept.
+#[component]
+fn Pages(page: u32, pages: u32, previous: Option<String>, next: Option<String>) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="fr-pagination cas-pages" role="navigation" aria-label="Pages des formations">
+                <ul class="fr-pagination__list">
+                    <li>
+                        {match previous {
+                            Some(href) => view! {
+                                <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" href=href rel="prev">"Précédentes"</a>
+                            }.into_any(),
+                            None => view! {
+                                <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" aria-disabled="true" role="link">"Précédentes"</a>
+                            }.into_any(),
+                        }}
+                    </li>
+                    <li>
+                        <span class="fr-pagination__link cas-pages__where" aria-current="page">
+                            {format!("Page {page} sur {pages}")}
+                        </span>
+                    </li>
+                    <li>
+                        {match next {
+                            Some(href) => view! {
+                                <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" href=href rel="next">"Suivantes"</a>
+                            }.into_any(),
+                            None => view! {
+                                <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" aria-disabled="true" role="link">"Suivantes"</a>
+                            }.into_any(),
+                        }}
+                    </li>
+                </ul>
+            </nav>
+        }
+    })
 }
 
 #[component]
