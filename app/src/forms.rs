@@ -36,7 +36,8 @@ impl FormView {
 }
 
 /// The frame every field shares: the DSFR group (`fr-input-group`, `fr-select-group`), the
-/// label with its hint, and the error message the control points to with `aria-describedby`.
+/// label with its hint, and the error message the control points to with `aria-describedby`
+/// (and `aria-invalid`, so that a screen reader says the field was refused).
 /// The control itself comes from `control`, given the ids it must carry.
 #[component]
 fn FieldFrame<V: IntoView + 'static>(
@@ -108,6 +109,7 @@ pub fn Field(
                 required=required
                 list=list
                 aria-describedby=c.described
+                aria-invalid=c.has_error.then_some("true")
             />
         }
     };
@@ -133,6 +135,7 @@ pub fn TextArea(
                 rows="5"
                 required=required
                 aria-describedby=c.described
+                aria-invalid=c.has_error.then_some("true")
             >
                 {c.value}
             </textarea>
@@ -166,6 +169,7 @@ pub fn SelectField(
                 id=c.id
                 name=name
                 aria-describedby=c.described
+                aria-invalid=c.has_error.then_some("true")
             >
                 {placeholder.map(|p| view! { <option value="">{p}</option> })}
                 {options}
