@@ -17,8 +17,8 @@ cd "$ROOT"
 # shellcheck source=scripts/setup.sh
 source "$ROOT/scripts/setup.sh" demo
 
-echo "[demo] cargo leptos build --release"
-cargo leptos build --release
+echo "[demo] cargo leptos build --release --precompress"
+cargo leptos build --release --precompress
 
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export RUST_LOG="${RUST_LOG:-info}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Started by Playwright (end2end/playwright.config.ts, webServer): serves the release binary on
 # 127.0.0.1:3100 with a fresh SQLite database holding the demo data and the test officers
-# e2e-1@mirvog.demo … e2e-14@mirvog.demo (password "E2e-motdepasse").
+# e2e-1@mirvog.demo … e2e-18@mirvog.demo (password "E2e-motdepasse").
 # Needs a release build (`cargo leptos build --release`). Logs go to target/e2e/server.log.
 set -euo pipefail
 
@@ -37,7 +37,7 @@ run() {
 
 run migrate
 run seed --demo
-for n in $(seq 1 14); do
+for n in $(seq 1 18); do
     run create-user --email "e2e-$n@mirvog.demo" --name "Général Essai $n" \
         --role officer --password "E2e-motdepasse"
 done

@@ -130,16 +130,19 @@ cas_dsfr_accepted() {
     [[ "${DSFR_ACCEPT_LICENSE:-}" == "1" ]] || [[ -f "$CAS_ROOT/style/.dsfr.yml" ]]
 }
 
-# Copies into public/dsfr/ only what the pages use: dsfr.min.css, the favicons, and the files
-# the stylesheet references with url(...) (the Marianne/Spectral fonts and about 60 icons).
-# No DSFR JavaScript: the app works without it.
+# Copies into public/dsfr/<version>/ only what the pages use: dsfr.min.css, the favicons, and
+# the files the stylesheet references with url(...) (the Marianne/Spectral fonts and about 60
+# icons). The version in the path is app::assets::DSFR's (a test keeps it equal to
+# style/package-lock.json's): the server lets browsers keep these files a year. No DSFR
+# JavaScript: the app works without it.
 cas_dsfr_copy() {
-    local src="$CAS_ROOT/style/node_modules/@gouvfr/dsfr/dist" dest="$CAS_ROOT/public/dsfr"
-    local version tmp ref count=0
+    local src="$CAS_ROOT/style/node_modules/@gouvfr/dsfr/dist" dsfr_root="$CAS_ROOT/public/dsfr"
+    local version dest tmp ref count=0
     [[ -f "$src/dsfr.min.css" ]] || cas_die "$src/dsfr.min.css missing after npm ci in style/"
     version="$(node -p "require(process.argv[1]).version" "$CAS_ROOT/style/node_modules/@gouvfr/dsfr/package.json")"
+    dest="$dsfr_root/$version"
     if [[ -f "$dest/dsfr.min.css" && -f "$dest/.version" && "$(cat "$dest/.version")" == "$version" ]]; then
-        cas_say "DSFR ${version} assets in public/dsfr/: present"
+        cas_say "DSFR ${version} assets in public/dsfr/${version}/: present"
         return
     fi
     mkdir -p "$CAS_ROOT/public"
@@ -161,10 +164,12 @@ cas_dsfr_copy() {
     done < <(grep -oE 'url\([^)]*\)' "$src/dsfr.min.css" \
         | sed -E "s/^url\\([\"']?//; s/[\"']?\\)\$//" | sort -u)
     echo "$version" >"$tmp/.version"
-    rm -rf "$dest"
+    # Other versions, and the files of the layout without a version, go.
+    rm -rf "$dsfr_root"
+    mkdir -p "$dsfr_root"
     mv "$tmp" "$dest"
-    chmod 755 "$dest"
-    cas_say "DSFR ${version} copied to public/dsfr/ (${count} referenced files, $(du -sh "$dest" | cut -f1))"
+    chmod 755 "$dsfr_root" "$dest"
+    cas_say "DSFR ${version} copied to public/dsfr/${version}/ (${count} referenced files, $(du -sh "$dest" | cut -f1))"
 }
 
 cas_dsfr() {

@@ -91,7 +91,7 @@ step "clippy (server, migration)" cargo clippy -p server -p migration --all-targ
 step "clippy (frontend, wasm)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "tests (app, ssr)" cargo test -p app --features ssr
 step "tests (server, migration)" cargo test -p server -p migration
-step "release build" cargo leptos build --release
+step "release build" cargo leptos build --release --precompress
 if [[ "${STEP_RESULTS[-1]}" == ok ]]; then
     step "bundle budget" bash "$ROOT/bench/bundle-size.sh"
     step "playwright (end2end)" e2e

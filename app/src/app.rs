@@ -1,6 +1,7 @@
 //! The HTML shell and the routes of product §4.
 
 use crate::{
+    assets::DSFR,
     auth::get_current_user,
     layout::{FlashMessage, Footer, Header, NotFound, UserResource},
     pages::{
@@ -26,7 +27,7 @@ use crate::{
     },
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -41,8 +42,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#000091"/>
-                <link rel="stylesheet" href="/dsfr/dsfr.min.css"/>
-                <link rel="icon" href="/dsfr/favicon/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=format!("{DSFR}/dsfr.min.css")/>
+                <HashedStylesheet id="leptos" options=options.clone()/>
+                <link rel="icon" href=format!("{DSFR}/favicon/favicon.svg") type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                // Installs the service worker and handles the offline state (the pages work
+                // without it).
+                <script src="/hors-ligne.js" defer></script>
                 <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
@@ -60,7 +67,6 @@ pub fn App() -> impl IntoView {
     provide_context(user);
 
     view! {
-        <leptos_meta::Stylesheet id="leptos" href="/pkg/cassiopee.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "Cassiopée".to_owned() } else { format!("{page} – Cassiopée") }
         }/>

@@ -10,7 +10,8 @@
 #![recursion_limit = "256"]
 
 // Foundation: the error type, the vocabulary, the tables, the database, dates, passwords, the
-// display helpers and the reading of submitted forms. No rule here.
+// display helpers, where the shared files are served, and the reading of submitted forms. No
+// rule here.
 pub mod error;
 pub mod model;
 #[cfg(feature = "ssr")]
@@ -22,6 +23,7 @@ pub mod dates;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod format;
+pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod checks;
 

@@ -186,6 +186,14 @@ fn leptos_options(config: &Config) -> Result<LeptosOptions, String> {
     if std::env::var("LEPTOS_ENV").is_err() {
         options.env = leptos::config::Env::PROD;
     }
+    // A release build names the bundle's files after their content and lists the names in
+    // `hash.txt` beside the binary (cargo-leptos `hash-files`): use them when they are there.
+    if std::env::var("LEPTOS_HASH_FILES").is_err() {
+        options.hash_files = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(&*options.hash_file)))
+            .is_some_and(|file| file.is_file());
+    }
     options.site_addr = config.site_addr;
     Ok(options)
 }

@@ -47,6 +47,9 @@ impl axum::extract::FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The account a page was made for (see [`with_account`]).
+const ACCOUNT_HEADER: &str = "x-cassiopee-compte";
+
 /// Idle time after which a web session expires.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
@@ -71,6 +74,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(SESSION_IDLE));
     Router::new()
+        .route("/sw.js", axum::routing::get(static_files::service_worker))
         .route("/calendrier/{file}", axum::routing::get(calendar_feed))
         .route(
             "/gestion/statistiques/export.csv",
@@ -99,7 +103,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn(limit_bodies))
         .layer(middleware::from_fn(refuse_cross_origin))
-        .layer(middleware::from_fn(harden_headers))
+        .layer(middleware::from_fn_with_state(
+            state.leptos_options.hash_files,
+            harden_headers,
+        ))
         .layer(compression())
         .layer(CatchPanicLayer::custom(answer_a_panic))
         .with_state(state)
@@ -152,20 +159,15 @@ async fn calendar_feed(
     }
 }
 
-/// Static assets are public and never need the user.
-fn is_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path.starts_with("/dsfr/") || path == "/favicon.ico"
-}
-
 fn is_page(path: &str) -> bool {
-    !is_asset(path) && !path.starts_with("/api/")
+    !static_files::is_site_file(path) && !path.starts_with("/api/")
 }
 
 /// Finds who is calling (once per request) and applies the page access table: anonymous
 /// visitors go to `/connexion`, a wrong role gets 403 with the French refusal page.
 async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if is_asset(&path) {
+    if static_files::is_site_file(&path) {
         return next.run(req).await;
     }
     let user = match req.extensions().get::<Session>() {
@@ -173,6 +175,7 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
         None => None,
     };
     let role = user.as_ref().map(|u| u.role);
+    let account = user.as_ref().map(|u| u.id);
     req.extensions_mut().insert(Viewer(user));
     if !is_page(&path) {
         return next.run(req).await;
@@ -181,7 +184,7 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
         return Redirect::to(role.map_or("/connexion", home)).into_response();
     }
     match page_access(&path, role) {
-        PageAccess::Allowed => next.run(req).await,
+        PageAccess::Allowed => with_account(next.run(req).await, account),
         PageAccess::LoginRequired => {
             let target = req
                 .uri()
@@ -194,9 +197,23 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
         }
         // A fixed page: nothing of the forbidden page is computed for this user.
         PageAccess::Forbidden => {
-            (StatusCode::FORBIDDEN, axum::response::Html(FORBIDDEN_PAGE)).into_response()
+            let page = FORBIDDEN_PAGE.replace("{DSFR}", app::assets::DSFR);
+            with_account(
+                (StatusCode::FORBIDDEN, axum::response::Html(page)).into_response(),
+                account,
+            )
         }
     }
+}
+
+/// Names the account a page was made for (`u42`), or nobody (`-`): the service worker keeps
+/// pages for reading offline under that name and shows them to no other account; a page of
+/// another account, or of nobody, makes it forget the pages it kept (web/offline/sw.js).
+fn with_account(mut res: Response, account: Option<i32>) -> Response {
+    let name = account.map_or_else(|| "-".to_owned(), |id| format!("u{id}"));
+    res.headers_mut()
+        .insert(ACCOUNT_HEADER, HeaderValue::from_str(&name).expect("ascii"));
+    res
 }
 
 /// The French 403 page of a staff or admin page opened by someone without the role.
@@ -205,7 +222,7 @@ const FORBIDDEN_PAGE: &str = r#"<!DOCTYPE html>
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Accès refusé – Cassiopée</title>
-<link rel="stylesheet" href="/dsfr/dsfr.min.css">
+<link rel="stylesheet" href="{DSFR}/dsfr.min.css">
 </head>
 <body>
 <header class="fr-header"><div class="fr-header__body"><div class="fr-container"><div class="fr-header__body-row">
@@ -383,17 +400,20 @@ async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     }
 }
 
-/// Personal pages and data must not be cached by browsers or proxies; assets may be.
-async fn harden_headers(req: Request, next: Next) -> Response {
-    let asset = is_asset(req.uri().path());
+/// Personal pages and data must not be kept by browsers or proxies; the site's files may be,
+/// a year when their name changes with their content (`hashed_bundle`: the build named them
+/// so), else revalidated.
+async fn harden_headers(State(hashed_bundle): State<bool>, req: Request, next: Next) -> Response {
+    let policy = static_files::cache_policy(req.uri().path(), hashed_bundle);
     let mut res = next.run(req).await;
+    // A missing file may appear with the next build: never kept long.
+    let policy = if policy == static_files::FOR_A_YEAR && !res.status().is_success() {
+        static_files::CHECK_FIRST
+    } else {
+        policy
+    };
     let h = res.headers_mut();
-    if !asset {
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
-    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -407,6 +427,7 @@ async fn harden_headers(req: Request, next: Next) -> Response {
 }
 
 mod exports;
+mod static_files;
 
 #[cfg(test)]
 mod tests;

@@ -81,6 +81,130 @@ async fn personal_pages_are_not_cached() {
     );
 }
 
+/// A release build's site: the bundle under hashed names, the DSFR under its version, the page
+/// script; in a directory of its own, removed with the value.
+struct Site(std::path::PathBuf);
+
+impl Site {
+    fn new(name: &str) -> Site {
+        let root = std::env::temp_dir().join(format!("cassiopee-{name}-{}", std::process::id()));
+        let dsfr = root.join(app::assets::DSFR.trim_start_matches('/'));
+        std::fs::create_dir_all(root.join("pkg")).unwrap();
+        std::fs::create_dir_all(&dsfr).unwrap();
+        let wasm: Vec<u8> = (0..40_000u32).flat_map(|n| (n % 7).to_le_bytes()).collect();
+        std::fs::write(root.join("pkg/cassiopee.Xy12.wasm"), wasm).unwrap();
+        std::fs::write(
+            root.join("pkg/cassiopee.Xy12.js"),
+            "export default 1;\n".repeat(200),
+        )
+        .unwrap();
+        std::fs::write(
+            dsfr.join("dsfr.min.css"),
+            ".fr-btn{color:#000091}\n".repeat(500),
+        )
+        .unwrap();
+        std::fs::write(root.join("hors-ligne.js"), "\"use strict\";\n".repeat(100)).unwrap();
+        Site(root)
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The bundle (hashed names) and the DSFR (under its version) are kept a year and sent
+/// compressed; the page script, revalidated; pages, never kept.
+#[tokio::test]
+async fn site_files_are_kept_as_long_as_their_names_allow_and_sent_compressed() {
+    let site = Site::new("cache");
+    let app = test_app_serving(&site.0).await;
+    let fetch = |path: String| {
+        HttpRequest::get(path)
+            .header(header::HOST, "cassiopee.test")
+            .header(header::ACCEPT_ENCODING, "gzip, br")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let dsfr = format!("{}/dsfr.min.css", app::assets::DSFR);
+    for (path, lifetime) in [
+        (
+            "/pkg/cassiopee.Xy12.wasm".to_owned(),
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "/pkg/cassiopee.Xy12.js".to_owned(),
+            "public, max-age=31536000, immutable",
+        ),
+        (dsfr, "public, max-age=31536000, immutable"),
+        ("/hors-ligne.js".to_owned(), "no-cache"),
+        ("/connexion".to_owned(), "private, no-store"),
+    ] {
+        let res = app.send(fetch(path.clone())).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], lifetime, "{path}");
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br", "{path}");
+    }
+    // A file that is not there is not kept a year.
+    let res = app.send(fetch("/pkg/cassiopee.Old1.wasm".to_owned())).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+}
+
+/// `/sw.js` is this build's worker: its version and the files it keeps at installation, never
+/// kept itself without asking; the pages of a logged-in user name the account they are for.
+#[tokio::test]
+async fn the_service_worker_knows_the_build_and_pages_name_their_account() {
+    let site = Site::new("worker");
+    let app = test_app_serving(&site.0).await;
+    let res = app.send(get("/sw.js", None)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let worker = body_text(res).await;
+    assert!(!worker.contains("__CASSIOPEE"), "every blank filled");
+    let dsfr = format!("{}/dsfr.min.css", app::assets::DSFR);
+    assert!(
+        worker.contains(&format!(
+            r#"const PRECACHE = ["/pkg/cassiopee.Xy12.js","/pkg/cassiopee.Xy12.wasm","{dsfr}","/hors-ligne.js"];"#
+        )),
+        "{worker}"
+    );
+    let version = |js: &str| {
+        js.lines()
+            .find(|l| l.starts_with("const VERSION"))
+            .unwrap()
+            .to_owned()
+    };
+    // A new build: the worker's bytes change, so browsers install it.
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(site.0.join("pkg/cassiopee.Xy12.js"), "export default 2;").unwrap();
+    let again = body_text(app.send(get("/sw.js", None)).await).await;
+    assert_ne!(version(&again), version(&worker));
+
+    let id = app.user("officier@test.demo", Role::Officer).await;
+    let cookie = app.login("officier@test.demo", None).await;
+    let res = app.send(get("/mes-formations", Some(&cookie))).await;
+    assert_eq!(
+        res.headers()["x-cassiopee-compte"],
+        format!("u{id}").as_str()
+    );
+    let res = app.send(get("/connexion", None)).await;
+    assert_eq!(res.headers()["x-cassiopee-compte"], "-", "nobody's page");
+    let res = app.send(get("/gestion", Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        res.headers()["x-cassiopee-compte"],
+        format!("u{id}").as_str()
+    );
+}
+
 /// Pages and server function answers go out compressed to clients that accept it (brotli
 /// first, else gzip), with `Vary: Accept-Encoding`; the others get them as they are.
 #[tokio::test]

@@ -29,10 +29,31 @@ pub(super) async fn test_app() -> TestApp {
 
 /// The app with its own gate for password checks (a small one to test floods of logins).
 pub(super) async fn test_app_with(password_gate: app::password::PasswordGate) -> TestApp {
+    let leptos_options = LeptosOptions::builder().output_name("cassiopee").build();
+    app_with(password_gate, leptos_options).await
+}
+
+/// The app serving the site's files from `site_root`, as a release build (file names hashed).
+pub(super) async fn test_app_serving(site_root: &std::path::Path) -> TestApp {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("cassiopee")
+        .site_root(site_root.to_str().unwrap())
+        .hash_files(true)
+        .build();
+    app_with(
+        app::password::PasswordGate::for_this_machine(),
+        leptos_options,
+    )
+    .await
+}
+
+async fn app_with(
+    password_gate: app::password::PasswordGate,
+    leptos_options: LeptosOptions,
+) -> TestApp {
     // A file database with the production pool (several connections, acquire timeout): a
     // single in-memory connection once stalled a run for minutes instead of failing.
     let db = app::testing::file_sqlite().await;
-    let leptos_options = LeptosOptions::builder().output_name("cassiopee").build();
     let config = Config {
         database_url: String::new(),
         site_addr: "127.0.0.1:0".parse().unwrap(),
