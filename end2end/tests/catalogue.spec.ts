@@ -20,6 +20,8 @@ for (const js of [true, false]) {
     await filters.locator("summary").click();
     const theme = filters.getByLabel("Thème");
     await expect(theme).toBeVisible();
+    // Open, the filters fit the phone's width: nothing to scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const choice = await theme.locator("option").nth(1).getAttribute("value");
     await theme.selectOption(choice!);
     await filters.getByRole("button", { name: "Filtrer" }).click();

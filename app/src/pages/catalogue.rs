@@ -103,39 +103,28 @@ fn Groups(groups: Vec<TrainingGroup>) -> impl IntoView {
         .into_any()
 }
 
-/// « Précédentes » / « Suivantes »: plain links, with the filters kept.
+/// « Précédentes » / « Suivantes »: plain links, with the filters kept, their words shown on a
+/// phone too.
 #[component]
 fn Pages(page: u32, pages: u32, previous: Option<String>, next: Option<String>) -> impl IntoView {
     (pages > 1).then(|| {
         view! {
-            <nav class="fr-pagination cas-pages" role="navigation" aria-label="Pages des formations">
-                <ul class="fr-pagination__list">
-                    <li>
-                        {match previous {
-                            Some(href) => view! {
-                                <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" href=href rel="prev">"Précédentes"</a>
-                            }.into_any(),
-                            None => view! {
-                                <a class="fr-pagination__link fr-pagination__link--prev fr-pagination__link--lg-label" aria-disabled="true" role="link">"Précédentes"</a>
-                            }.into_any(),
-                        }}
-                    </li>
-                    <li>
-                        <span class="fr-pagination__link cas-pages__where" aria-current="page">
-                            {format!("Page {page} sur {pages}")}
-                        </span>
-                    </li>
-                    <li>
-                        {match next {
-                            Some(href) => view! {
-                                <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" href=href rel="next">"Suivantes"</a>
-                            }.into_any(),
-                            None => view! {
-                                <a class="fr-pagination__link fr-pagination__link--next fr-pagination__link--lg-label" aria-disabled="true" role="link">"Suivantes"</a>
-                            }.into_any(),
-                        }}
-                    </li>
-                </ul>
+            <nav class="cas-pages" aria-label="Pages des formations">
+                <span class="cas-pages__side">
+                    {previous.map(|href| view! {
+                        <a class="fr-link" href=href rel="prev">
+                            <span aria-hidden="true">"← "</span>"Précédentes"
+                        </a>
+                    })}
+                </span>
+                <span class="cas-pages__where">{format!("Page {page} sur {pages}")}</span>
+                <span class="cas-pages__side cas-pages__side--next">
+                    {next.map(|href| view! {
+                        <a class="fr-link" href=href rel="next">
+                            "Suivantes"<span aria-hidden="true">" →"</span>
+                        </a>
+                    })}
+                </span>
             </nav>
         }
     })
