@@ -181,6 +181,50 @@ cas_dsfr() {
     cas_dsfr_copy
 }
 
+# The DSFR's Marianne and Spectral fonts carry every Latin script (58 KB each in woff2); the
+# pages are French. fontTools (PyPI) keeps the characters of French text and its typography
+# (Latin-1, œ, Ÿ, quotes, dashes, thin spaces, €, arrows) in public/dsfr/<version>/fonts-fr1/,
+# about 29 KB each, which style/build.mjs points the stylesheet at. The directory's name
+# carries the subset's version: browsers keep these files a year, so a change of the character
+# list below must come with a new name (fonts-fr2), here and in style/build.mjs.
+CAS_FONTTOOLS_VERSION="4.68.0"
+CAS_BROTLI_VERSION="1.2.1"
+CAS_FONT_CHARS="U+0020-007E,U+00A0-00FF,U+0152-0153,U+0178,U+02BC,U+02C6,U+02DC,U+2009-200B,U+2010-2014,U+2018-201E,U+2022,U+2026,U+202F,U+20AC,U+2190,U+2192"
+cas_fonts() {
+    local dir version out font count=0
+    dir="$(find "$CAS_ROOT/public/dsfr" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*' 2>/dev/null | head -n 1)"
+    [[ -n "$dir" && -d "$dir/fonts" ]] || return 0
+    version="$(basename "$dir")"
+    out="$dir/fonts-fr1"
+    if [[ -f "$out/.done" ]]; then
+        cas_say "French subsets of the DSFR ${version} fonts: present"
+        return
+    fi
+    if ! python3 -c "import fontTools, brotli" >/dev/null 2>&1; then
+        cas_say "installing fontTools $CAS_FONTTOOLS_VERSION and brotli (PyPI), to cut the fonts"
+        python3 -m pip install --quiet --disable-pip-version-check \
+            "fonttools==$CAS_FONTTOOLS_VERSION" "brotli==$CAS_BROTLI_VERSION" \
+            || python3 -m pip install --quiet --disable-pip-version-check --user --break-system-packages \
+                "fonttools==$CAS_FONTTOOLS_VERSION" "brotli==$CAS_BROTLI_VERSION"
+    fi
+    mkdir -p "$out"
+    for font in "$dir"/fonts/*.woff2; do
+        python3 -m fontTools.subset "$font" --unicodes="$CAS_FONT_CHARS" --layout-features='*' \
+            --flavor=woff2 --output-file="$out/$(basename "$font")" \
+            || cas_die "fontTools could not cut $font"
+        count=$((count + 1))
+    done
+    touch "$out/.done"
+    cas_say "French subsets of the DSFR ${version} fonts in public/dsfr/${version}/fonts-fr1/ (${count} fonts, $(du -sh "$out" | cut -f1))"
+}
+
+# The app's one stylesheet, target/style/cassiopee.css (cargo-leptos's style-file): the DSFR
+# rules the markup uses (PurgeCSS, from end2end/node_modules) and style/main.css. Built at each
+# setup, so that a class newly used in the code is in the next build.
+cas_style() {
+    node "$CAS_ROOT/style/build.mjs" || cas_die "style/build.mjs failed"
+}
+
 cas_chromium() {
     if [[ -x /usr/bin/chromium ]]; then
         cas_say "chromium: present"
@@ -224,6 +268,8 @@ cas_setup() {
     cas_npm end2end
     cas_wasm_opt_path
     cas_dsfr
+    cas_fonts
+    cas_style
     if [[ "$mode" == test ]]; then
         cas_chromium
         cas_smtp_server

@@ -42,7 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#000091"/>
-                <link rel="stylesheet" href=format!("{DSFR}/dsfr.min.css")/>
+                // One stylesheet: the DSFR rules the app uses and its own (style/build.mjs).
                 <HashedStylesheet id="leptos" options=options.clone()/>
                 <link rel="icon" href=format!("{DSFR}/favicon/favicon.svg") type="image/svg+xml"/>
                 <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png"/>

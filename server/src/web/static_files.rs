@@ -105,13 +105,18 @@ impl Build {
             .collect();
         names.sort();
         let mut files: Vec<String> = names.iter().map(|n| format!("/{pkg_dir}/{n}")).collect();
-        for part in [
-            "dsfr.min.css",
-            "fonts/Marianne-Regular.woff2",
-            "fonts/Marianne-Medium.woff2",
-            "fonts/Marianne-Bold.woff2",
-        ] {
-            files.push(format!("{DSFR}/{part}"));
+        // The fonts the pages use, in their French subsets when setup made them.
+        let fonts = if site_root
+            .join(DSFR.trim_start_matches('/'))
+            .join("fonts-fr1")
+            .is_dir()
+        {
+            "fonts-fr1"
+        } else {
+            "fonts"
+        };
+        for weight in ["Regular", "Medium", "Bold"] {
+            files.push(format!("{DSFR}/{fonts}/Marianne-{weight}.woff2"));
         }
         for own in [
             "/hors-ligne.js",

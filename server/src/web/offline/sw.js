@@ -44,8 +44,10 @@ self.addEventListener("install", (event) => {
         // One missing file must not leave the phone without offline reading: each on its own.
         Promise.allSettled(
           PRECACHE.map((url) =>
-            fetch(new Request(url, { cache: "reload" })).then((answer) =>
-              answer.ok ? cache.put(url, answer) : undefined,
+            // Files named after their content come from the browser's cache when the page
+            // just loaded them (no second download); the others are checked with the server.
+            fetch(new Request(url, { cache: immutable(url) ? "default" : "no-cache" })).then(
+              (answer) => (answer.ok ? cache.put(url, answer) : undefined),
             ),
           ),
         ),
@@ -53,6 +55,10 @@ self.addEventListener("install", (event) => {
       .then(() => self.skipWaiting()),
   );
 });
+
+function immutable(url) {
+  return url.startsWith("/pkg/") || url.startsWith("/dsfr/");
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(takeOver().then(() => self.clients.claim()));

@@ -90,7 +90,8 @@ impl Site {
         let root = std::env::temp_dir().join(format!("cassiopee-{name}-{}", std::process::id()));
         let dsfr = root.join(app::assets::DSFR.trim_start_matches('/'));
         std::fs::create_dir_all(root.join("pkg")).unwrap();
-        std::fs::create_dir_all(&dsfr).unwrap();
+        std::fs::create_dir_all(dsfr.join("fonts")).unwrap();
+        std::fs::write(dsfr.join("fonts/Marianne-Regular.woff2"), [7u8; 3000]).unwrap();
         let wasm: Vec<u8> = (0..40_000u32).flat_map(|n| (n % 7).to_le_bytes()).collect();
         std::fs::write(root.join("pkg/cassiopee.Xy12.wasm"), wasm).unwrap();
         std::fs::write(
@@ -169,10 +170,10 @@ async fn the_service_worker_knows_the_build_and_pages_name_their_account() {
     );
     let worker = body_text(res).await;
     assert!(!worker.contains("__CASSIOPEE"), "every blank filled");
-    let dsfr = format!("{}/dsfr.min.css", app::assets::DSFR);
+    let font = format!("{}/fonts/Marianne-Regular.woff2", app::assets::DSFR);
     assert!(
         worker.contains(&format!(
-            r#"const PRECACHE = ["/pkg/cassiopee.Xy12.js","/pkg/cassiopee.Xy12.wasm","{dsfr}","/hors-ligne.js"];"#
+            r#"const PRECACHE = ["/pkg/cassiopee.Xy12.js","/pkg/cassiopee.Xy12.wasm","{font}","/hors-ligne.js"];"#
         )),
         "{worker}"
     );
