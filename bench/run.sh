@@ -28,7 +28,14 @@ DURATION="${DURATION:-10s}"
 PORT="${PORT:-3931}"
 BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
-trap 'kill "${SERVER:-0}" "${WATCH:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cleanup() {
+    for pid in "${SERVER:-}" "${WATCH:-}"; do
+        [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
+    done
+    rm -rf "$WORK"
+    return 0
+}
+trap cleanup EXIT
 say() { printf '\n== %s\n' "$*"; }
 
 # --- tools and build ---------------------------------------------------------------------
@@ -69,15 +76,22 @@ printf 'wall time: %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
 DATABASE_URL="$DEMO_URL" "$BIN" migrate >/dev/null
 DATABASE_URL="$DEMO_URL" "$BIN" seed --demo >/dev/null
 
-# The race's session: an upcoming published session nobody holds a place in, made 20 seats
-# with enrolment open, through SQL (the bench's own setup, not a path of the app).
-RACE_ID="$(sql "SELECT s.id FROM sessions s WHERE s.status = 'publiee'
-    AND s.starts_at > CURRENT_TIMESTAMP AND s.seats_taken = 0
-    AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.session_id = s.id)
-    ORDER BY s.starts_at DESC LIMIT 1")"
-sql "UPDATE sessions SET capacity = 20, enrolment_deadline = starts_at WHERE id = $RACE_ID" >/dev/null
+# The race's session: 20 seats, published, in 400 days (after every session of the data set,
+# so that no officer is refused for an overlap), added through SQL: the bench's own setup, not
+# a path of the app.
+START="$(date -u -d '+400 days' +%Y-%m-%dT08:00:00+00:00)"
+END="$(date -u -d '+400 days' +%Y-%m-%dT16:00:00+00:00)"
+DEADLINE="$(date -u -d '+399 days' +%Y-%m-%dT08:00:00+00:00)"
+NOW="$(date -u +%Y-%m-%dT%H:%M:%S+00:00)"
+RACE_ID="$(sql "INSERT INTO sessions (training_id, starts_at, ends_at, location, capacity,
+    min_participants, enrolment_deadline, cancellation_deadline, trainer, status, seats_taken,
+    waitlist_seq, created_at, updated_at)
+    SELECT MIN(id), '$START', '$END', 'École militaire, Paris', 20, 1, '$DEADLINE', '$DEADLINE',
+    'Banc d''essai', 'publiee', 0, 0, '$NOW', '$NOW' FROM trainings RETURNING id" | head -n 1)"
+[[ -n "$RACE_ID" ]] || { echo "could not add the race's session" >&2; exit 1; }
 sql "SELECT email FROM users WHERE role = 'officer' AND active = TRUE
-    AND email NOT LIKE '%@mirvog.demo' ORDER BY id LIMIT 500" >"$WORK/racers"
+    AND email <> 'officier@mirvog.demo' ORDER BY id LIMIT 500" >"$WORK/racers"
+[[ "$(wc -l <"$WORK/racers")" -eq 500 ]] || { echo "fewer than 500 officers to race" >&2; exit 1; }
 SESSION_ID="$(sql "SELECT e.session_id FROM enrolments e JOIN users u ON u.id = e.officer_id
     JOIN sessions s ON s.id = e.session_id
     WHERE u.email = 'officier@mirvog.demo' AND s.starts_at > CURRENT_TIMESTAMP
