@@ -30,7 +30,7 @@ BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
 cleanup() {
     for pid in "${SERVER:-}" "${WATCH:-}"; do
-        [[ -n "$pid" ]] && kill "$pid" 2>/dev/null
+        if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
     done
     rm -rf "$WORK"
     return 0
