@@ -3,7 +3,7 @@
 // pages never; the app is installable.
 import { expect, test, type Request } from "@playwright/test";
 import { BASE_URL, PHONE } from "../phone";
-import { E2E_PASSWORD, officer, waitForHydration } from "./helpers";
+import { loginByApi, officer, waitForHydration } from "./helpers";
 
 const YEAR = "public, max-age=31536000, immutable";
 
@@ -54,11 +54,7 @@ test("a first visit to /formations transfers at most 300 KB, fonts included, and
   try {
     const page = await context.newPage();
     // Logged in without loading a page: the visit below starts with an empty cache.
-    const login = await page.request.post("/api/connexion", {
-      form: { email: officer(9), password: E2E_PASSWORD, next: "" },
-      headers: { origin: BASE_URL },
-    });
-    expect(login.ok()).toBe(true);
+    await loginByApi(page, officer(9));
 
     // What went over the network: the page's requests and the service worker's (which
     // installs during the first visit), not the answers the worker gave from its cache.

@@ -62,6 +62,16 @@ export async function login(page: Page, email: string, js: boolean): Promise<voi
   if (js) await waitForHydration(page);
 }
 
+/** Logs in through the API, without loading a page (no page of nobody is seen, nothing is
+ * cached by the visit). */
+export async function loginByApi(page: Page, email: string): Promise<void> {
+  const answer = await page.request.post("/api/connexion", {
+    form: { email, password: E2E_PASSWORD, next: "" },
+    headers: { origin: BASE_URL },
+  });
+  expect(answer.ok(), "the login answer").toBe(true);
+}
+
 /**
  * On /formations, returns the id of the first upcoming session whose text matches `text`,
  * after checking that its entry links to /sessions/<id>.

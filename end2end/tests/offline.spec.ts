@@ -5,10 +5,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
-import { BASE_URL } from "../phone";
 import {
   ACTION,
-  E2E_PASSWORD,
+  loginByApi,
   SEVERAL_PLACES_LEFT,
   act,
   login,
@@ -40,15 +39,6 @@ async function workerVersion(page: Page): Promise<string | null> {
     navigator.serviceWorker.controller!.postMessage("version", [channel.port2]);
     return answer;
   });
-}
-
-/** Logs in through the API, without loading a page (so no page of nobody is seen). */
-async function loginByApi(page: Page, email: string) {
-  const answer = await page.request.post("/api/connexion", {
-    form: { email, password: E2E_PASSWORD, next: "" },
-    headers: { origin: BASE_URL },
-  });
-  expect(answer.ok(), "the login answer").toBe(true);
 }
 
 const keptPages = async (page: Page) =>
