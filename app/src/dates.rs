@@ -97,6 +97,26 @@ pub fn month_code(at: DateTime<Utc>) -> String {
     format!("{:04}-{:02}", p.year(), p.month())
 }
 
+/// The first day of a `YYYY-MM` month, for years 2000 to 2100 (the years a session may have).
+pub fn month_start(code: &str) -> Option<NaiveDate> {
+    let (year, month) = code.split_once('-')?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    let month: u32 = month.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, 1).filter(|_| (2000..=2100).contains(&year))
+}
+
+/// The instants a `YYYY-MM` Paris month starts and ends (exclusive): what `month_code` calls that
+/// month, as bounds a query can use.
+pub fn month_bounds(code: &str) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = month_start(code)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let midnight = NaiveTime::MIN;
+    Some((from_paris(first, midnight)?, from_paris(next, midnight)?))
+}
+
 /// The instant of a Paris wall-clock time; `None` for a time skipped by the spring change. An
 /// hour repeated in autumn is taken at its first occurrence.
 pub fn from_paris(date: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
@@ -160,5 +180,26 @@ mod tests {
         );
         assert_eq!(month_code(s), "2027-07");
         assert_eq!(month_label(2027, 8), "août 2027");
+    }
+
+    #[test]
+    fn a_month_is_bounded_by_paris_midnights() {
+        // July 2027 runs from 22:00 UTC on 30 June to 22:00 UTC on 31 July (summer time).
+        let (start, end) = month_bounds("2027-07").unwrap();
+        assert_eq!(start, Utc.with_ymd_and_hms(2027, 6, 30, 22, 0, 0).unwrap());
+        assert_eq!(end, Utc.with_ymd_and_hms(2027, 7, 31, 22, 0, 0).unwrap());
+        assert_eq!(month_code(end - chrono::Duration::seconds(1)), "2027-07");
+        assert_eq!(month_code(end), "2027-08");
+        // March changes from winter to summer time; December runs into the next year.
+        let (start, end) = month_bounds("2027-03").unwrap();
+        assert_eq!(start, Utc.with_ymd_and_hms(2027, 2, 28, 23, 0, 0).unwrap());
+        assert_eq!(end, Utc.with_ymd_and_hms(2027, 3, 31, 22, 0, 0).unwrap());
+        let (_, end) = month_bounds("2027-12").unwrap();
+        assert_eq!(end, Utc.with_ymd_and_hms(2027, 12, 31, 23, 0, 0).unwrap());
+        for bad in [
+            "2027-13", "2027-00", "27-07", "juillet", "", "1999-01", "2027-7x",
+        ] {
+            assert_eq!(month_bounds(bad), None, "{bad}");
+        }
     }
 }

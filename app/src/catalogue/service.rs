@@ -11,89 +11,30 @@ use crate::{
     model::{Choice, EnrolmentStatus, SessionStatus, TrainingFormat},
 };
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 use std::collections::{BTreeSet, HashMap};
 
-/// Upcoming published sessions of active trainings, grouped by training, filtered.
+/// Upcoming published sessions of active trainings, grouped by training, filtered, a page of
+/// trainings at a time in the order of their next session.
+///
+/// The database does the filtering and the paging: on the large data set (1,000 upcoming
+/// sessions) only the page's 8 trainings and their sessions are read, with the start times of
+/// the others for the month choices.
 pub async fn catalogue<C: ConnectionTrait>(
     db: &C,
     viewer_id: i32,
     filters: &Filters,
     now: DateTime<Utc>,
 ) -> AppResult<Catalogue> {
-    let rows = session::Entity::find()
-        .filter(session::Column::Status.eq(SessionStatus::Publiee))
-        .filter(session::Column::StartsAt.gt(now))
-        .find_also_related(training::Entity)
-        .filter(training::Column::Archived.eq(false))
-        .order_by_asc(session::Column::StartsAt)
-        .all(db)
-        .await?;
-    let mine: HashMap<i32, EnrolmentStatus> = enrolment::Entity::find()
-        .filter(enrolment::Column::OfficerId.eq(viewer_id))
-        .filter(
-            enrolment::Column::Status
-                .is_in([EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente]),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.session_id, e.status))
-        .collect();
-
-    let mut themes = BTreeSet::new();
-    let mut months = BTreeSet::new();
-    let format = filters
-        .format
-        .as_deref()
-        .and_then(TrainingFormat::from_code);
-    let mut groups: Vec<TrainingGroup> = Vec::new();
-    let mut index: HashMap<i32, usize> = HashMap::new();
-    for (s, t) in rows {
-        let Some(t) = t else { continue };
-        themes.insert(t.theme.clone());
-        let month = dates::month_code(s.starts_at);
-        months.insert(month.clone());
-        let keep = filters
-            .theme
-            .as_deref()
-            .is_none_or(|th| th.is_empty() || th == t.theme)
-            && format.is_none_or(|f| f == t.format)
-            && filters
-                .month
-                .as_deref()
-                .is_none_or(|m| m.is_empty() || m == month);
-        if !keep {
-            continue;
-        }
-        let open = enrolment_open(&s, false, now).is_ok();
-        let card = SessionCard {
-            id: s.id,
-            dates: dates::span(s.starts_at, s.ends_at),
-            place: s.location.clone(),
-            seats: if open {
-                seats_label(s.capacity, s.seats_taken)
-            } else {
-                "Inscriptions closes".to_owned()
-            },
-            full: s.seats_taken >= s.capacity,
-            open,
-            mine: mine.get(&s.id).copied(),
-        };
-        let at = *index.entry(t.id).or_insert_with(|| {
-            groups.push(group_of(&t));
-            groups.len() - 1
-        });
-        groups[at].sessions.push(card);
-    }
-    let pages = groups.len().div_ceil(TRAININGS_PER_PAGE).max(1);
-    // A page past the end (the list got shorter since the link was made) shows the last one.
-    let page = (filters.page.unwrap_or(1).max(1) as usize).min(pages);
-    let groups = groups
-        .into_iter()
-        .skip((page - 1) * TRAININGS_PER_PAGE)
-        .take(TRAININGS_PER_PAGE)
-        .collect();
+    let (themes, months) = choices(db, now).await?;
+    let (groups, page, pages) = match Kept::from(filters) {
+        Some(kept) => page_of_groups(db, viewer_id, &kept, filters.page, now).await?,
+        // A month that does not exist (a hand-edited address) keeps nothing.
+        None => (Vec::new(), 1, 1),
+    };
     Ok(Catalogue {
         groups,
         page: page as u32,
@@ -122,6 +63,162 @@ pub async fn catalogue<C: ConnectionTrait>(
             })
             .collect(),
     })
+}
+
+/// What the filters keep. An unknown format keeps everything, as the form's « Tous » does.
+struct Kept<'a> {
+    theme: Option<&'a str>,
+    format: Option<TrainingFormat>,
+    month: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl<'a> Kept<'a> {
+    /// `None` when the month filter names no month.
+    fn from(filters: &'a Filters) -> Option<Self> {
+        let given = |v: &'a Option<String>| v.as_deref().filter(|v| !v.is_empty());
+        let month = match given(&filters.month) {
+            Some(code) => Some(dates::month_bounds(code)?),
+            None => None,
+        };
+        Some(Kept {
+            theme: given(&filters.theme),
+            format: given(&filters.format).and_then(TrainingFormat::from_code),
+            month,
+        })
+    }
+}
+
+/// The sessions an officer may find: published, not started, of a training still offered.
+fn offered(now: DateTime<Utc>) -> Select<session::Entity> {
+    session::Entity::find()
+        .inner_join(training::Entity)
+        .filter(session::Column::Status.eq(SessionStatus::Publiee))
+        .filter(session::Column::StartsAt.gt(now))
+        .filter(training::Column::Archived.eq(false))
+}
+
+/// The offered sessions the filters keep.
+fn kept(kept: &Kept, now: DateTime<Utc>) -> Select<session::Entity> {
+    let mut query = offered(now);
+    if let Some(theme) = kept.theme {
+        query = query.filter(training::Column::Theme.eq(theme));
+    }
+    if let Some(format) = kept.format {
+        query = query.filter(training::Column::Format.eq(format));
+    }
+    if let Some((start, end)) = kept.month {
+        query = query
+            .filter(session::Column::StartsAt.gte(start))
+            .filter(session::Column::StartsAt.lt(end));
+    }
+    query
+}
+
+/// The theme and month choices: every theme and month an officer could find, whatever the
+/// filters say, so that a choice never leads to an empty page.
+async fn choices<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
+    let themes = offered(now)
+        .select_only()
+        .column(training::Column::Theme)
+        .distinct()
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let months = offered(now)
+        .select_only()
+        .column(session::Column::StartsAt)
+        .into_tuple::<DateTime<Utc>>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(dates::month_code)
+        .collect();
+    Ok((themes, months))
+}
+
+/// The trainings of the page asked for (the nearest that exists), with their kept sessions,
+/// the page's number and the number of pages.
+async fn page_of_groups<C: ConnectionTrait>(
+    db: &C,
+    viewer_id: i32,
+    filters: &Kept<'_>,
+    asked: Option<u32>,
+    now: DateTime<Utc>,
+) -> AppResult<(Vec<TrainingGroup>, usize, usize)> {
+    let trainings = kept(filters, now)
+        .select_only()
+        .column(session::Column::TrainingId)
+        .distinct()
+        .count(db)
+        .await?;
+    let pages = (trainings as usize).div_ceil(TRAININGS_PER_PAGE).max(1);
+    // A page past the end (the list got shorter since the link was made) shows the last one.
+    let page = (asked.unwrap_or(1).max(1) as usize).min(pages);
+    let ids: Vec<i32> = kept(filters, now)
+        .select_only()
+        .column(session::Column::TrainingId)
+        .group_by(session::Column::TrainingId)
+        .order_by(session::Column::StartsAt.min(), Order::Asc)
+        .order_by_asc(session::Column::TrainingId)
+        .limit(TRAININGS_PER_PAGE as u64)
+        .offset(((page - 1) * TRAININGS_PER_PAGE) as u64)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok((Vec::new(), page, pages));
+    }
+    let sessions = kept(filters, now)
+        .filter(session::Column::TrainingId.is_in(ids.clone()))
+        .order_by_asc(session::Column::StartsAt)
+        .order_by_asc(session::Column::Id)
+        .all(db)
+        .await?;
+    let mine: HashMap<i32, EnrolmentStatus> = enrolment::Entity::find()
+        .filter(enrolment::Column::OfficerId.eq(viewer_id))
+        .filter(enrolment::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
+        .filter(
+            enrolment::Column::Status
+                .is_in([EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente]),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.session_id, e.status))
+        .collect();
+    let mut groups: HashMap<i32, TrainingGroup> = training::Entity::find()
+        .filter(training::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .iter()
+        .map(|t| (t.id, group_of(t)))
+        .collect();
+    for s in sessions {
+        let open = enrolment_open(&s, false, now).is_ok();
+        let card = SessionCard {
+            id: s.id,
+            dates: dates::span(s.starts_at, s.ends_at),
+            place: s.location.clone(),
+            seats: if open {
+                seats_label(s.capacity, s.seats_taken)
+            } else {
+                "Inscriptions closes".to_owned()
+            },
+            full: s.seats_taken >= s.capacity,
+            open,
+            mine: mine.get(&s.id).copied(),
+        };
+        if let Some(group) = groups.get_mut(&s.training_id) {
+            group.sessions.push(card);
+        }
+    }
+    let groups = ids.iter().filter_map(|id| groups.remove(id)).collect();
+    Ok((groups, page, pages))
 }
 
 /// `/formations` with the same filters, on page `page` (the first page has no `page`).

@@ -370,3 +370,179 @@ async fn the_catalogue_comes_a_page_of_trainings_at_a_time_with_the_filters_kept
     assert!(none.groups.is_empty());
     assert_eq!((none.page, none.pages, none.next), (1, 1, None));
 }
+
+/// The filters and their choices, at the edges the database now decides: a month is a Paris
+/// month (a session at 23:30 on 31 July in Paris is July's, one at 00:30 on 1 August is
+/// August's, though both are 31 July in UTC); the choices list what an officer could find
+/// whatever is chosen, never an archived training's, a draft's or a past session's month or
+/// theme; the viewer's own places are marked.
+#[tokio::test]
+async fn the_catalogue_filters_by_paris_month_theme_and_format_and_offers_only_what_exists() {
+    catalogue_filters(&test_db().await).await;
+}
+
+/// The same on PostgreSQL, where the database sorts, groups and counts differently.
+#[tokio::test]
+async fn the_catalogue_filters_the_same_on_postgresql() {
+    if let Some(db) = crate::testing::postgres().await {
+        catalogue_filters(&db).await;
+    }
+}
+
+async fn catalogue_filters(db: &sea_orm::DatabaseConnection) {
+    use super::{Filters, service::catalogue};
+    use crate::{entities::training as training_entity, model::TrainingFormat};
+    use chrono::TimeZone;
+    use sea_orm::{ActiveModelTrait, Set};
+
+    let now = Utc.with_ymd_and_hms(2027, 1, 10, 12, 0, 0).unwrap();
+    let at = |m, d, h, min| Utc.with_ymd_and_hms(2027, m, d, h, min, 0).unwrap();
+    let retheme = |t: training_entity::Model, theme: &str, format, archived| {
+        let mut row: training_entity::ActiveModel = t.into();
+        row.theme = Set(theme.to_owned());
+        row.format = Set(format);
+        row.archived = Set(archived);
+        row
+    };
+    let a = training(db, "A présentiel").await;
+    let b = retheme(
+        training(db, "B distanciel").await,
+        "Numérique",
+        TrainingFormat::Distanciel,
+        false,
+    )
+    .update(db)
+    .await
+    .unwrap();
+    let archived = retheme(
+        training(db, "C archivée").await,
+        "Archives",
+        TrainingFormat::Presentiel,
+        true,
+    )
+    .update(db)
+    .await
+    .unwrap();
+    let drafts = retheme(
+        training(db, "D brouillon et passé").await,
+        "Langues",
+        TrainingFormat::Hybride,
+        false,
+    )
+    .update(db)
+    .await
+    .unwrap();
+    // 23:30 on 31 July in Paris (summer time, UTC+2), then 02:30 on 1 August.
+    let a_july = session_at(db, a.id, at(7, 31, 21, 30), 7, 10).await;
+    let a_august = session_at(db, a.id, at(8, 1, 0, 30), 7, 10).await;
+    // 00:30 on 1 August in Paris, then mid-September.
+    let b_august = session_at(db, b.id, at(7, 31, 22, 30), 7, 10).await;
+    let b_september = session_at(db, b.id, at(9, 15, 7, 0), 7, 10).await;
+    session_at(db, archived.id, at(10, 1, 7, 0), 7, 10).await;
+    let draft = session_at(db, drafts.id, at(11, 2, 7, 0), 7, 10).await;
+    set_status(db, draft.id, SessionStatus::Brouillon).await;
+    session_at(db, drafts.id, at(1, 5, 7, 0), 7, 10).await; // before `now`
+
+    let me = officer(db, "Lecteur Filtres").await;
+    enrol(db, me.id, a_july.id, now).await.unwrap();
+
+    let list = |theme: &str, format: &str, month: &str| Filters {
+        theme: Some(theme.to_owned()),
+        format: Some(format.to_owned()),
+        month: Some(month.to_owned()),
+        page: None,
+    };
+    let shown = |c: &super::Catalogue| {
+        c.groups
+            .iter()
+            .map(|g| {
+                let ids = g.sessions.iter().map(|s| s.id).collect::<Vec<_>>();
+                (g.title.clone(), ids)
+            })
+            .collect::<Vec<_>>()
+    };
+    let values = |choices: &[crate::model::Choice]| {
+        choices
+            .iter()
+            .map(|c| (c.value.clone(), c.label.clone()))
+            .collect::<Vec<_>>()
+    };
+
+    let all = catalogue(db, me.id, &list("", "", ""), now).await.unwrap();
+    assert_eq!(
+        shown(&all),
+        [
+            ("A présentiel".to_owned(), vec![a_july.id, a_august.id]),
+            ("B distanciel".to_owned(), vec![b_august.id, b_september.id]),
+        ]
+    );
+    assert_eq!(
+        all.groups[0].sessions[0].mine,
+        Some(EnrolmentStatus::Inscrit)
+    );
+    assert_eq!(all.groups[0].sessions[1].mine, None);
+    assert_eq!(
+        values(&all.themes),
+        [
+            ("Management".to_owned(), "Management".to_owned()),
+            ("Numérique".to_owned(), "Numérique".to_owned()),
+        ]
+    );
+    let months = [
+        ("2027-07".to_owned(), "Juillet 2027".to_owned()),
+        ("2027-08".to_owned(), "Août 2027".to_owned()),
+        ("2027-09".to_owned(), "Septembre 2027".to_owned()),
+    ];
+    assert_eq!(values(&all.months), months);
+
+    let july = catalogue(db, me.id, &list("", "", "2027-07"), now)
+        .await
+        .unwrap();
+    assert_eq!(shown(&july), [("A présentiel".to_owned(), vec![a_july.id])]);
+    // The choices do not depend on what is chosen.
+    assert_eq!(
+        (values(&july.themes).len(), values(&july.months)),
+        (2, months.to_vec())
+    );
+
+    // In August, B comes first: its session starts earlier than A's.
+    let august = catalogue(db, me.id, &list("", "", "2027-08"), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(&august),
+        [
+            ("B distanciel".to_owned(), vec![b_august.id]),
+            ("A présentiel".to_owned(), vec![a_august.id]),
+        ]
+    );
+    let remote = catalogue(db, me.id, &list("", "distanciel", ""), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(&remote),
+        [("B distanciel".to_owned(), vec![b_august.id, b_september.id])]
+    );
+    let numeric_september = catalogue(db, me.id, &list("Numérique", "", "2027-09"), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        shown(&numeric_september),
+        [("B distanciel".to_owned(), vec![b_september.id])]
+    );
+    // Nothing matches: an archived training's theme, a month with only a draft, a month that
+    // does not exist; the page says so and still offers every choice.
+    for (theme, month) in [
+        ("Archives", ""),
+        ("", "2027-11"),
+        ("", "2027-13"),
+        ("", "juillet"),
+    ] {
+        let none = catalogue(db, me.id, &list(theme, "", month), now)
+            .await
+            .unwrap();
+        assert!(none.groups.is_empty(), "{theme:?} {month:?}");
+        assert_eq!((none.page, none.pages, none.next), (1, 1, None));
+        assert_eq!(values(&none.months), months);
+    }
+}

@@ -105,17 +105,6 @@ fn month_label_of(code: &str) -> String {
     crate::dates::month_label(year, month)
 }
 
-/// The first day of a `YYYY-MM` month, for years 2000 to 2100 (the years a session may have).
-fn month_start(code: &str) -> Option<NaiveDate> {
-    let (year, month) = code.split_once('-')?;
-    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = year.parse().ok()?;
-    let month: u32 = month.parse().ok()?;
-    NaiveDate::from_ymd_opt(year, month, 1).filter(|_| (2000..=2100).contains(&year))
-}
-
 /// The month grid (Monday first) with the sessions of each day, cancelled ones included.
 pub async fn calendar<C: ConnectionTrait>(
     db: &C,
@@ -125,7 +114,7 @@ pub async fn calendar<C: ConnectionTrait>(
     let today = dates::paris_date(now);
     let first = match month.map(str::trim).filter(|m| !m.is_empty()) {
         None => today.with_day(1).unwrap_or(today),
-        Some(m) => month_start(m).ok_or_else(|| {
+        Some(m) => dates::month_start(m).ok_or_else(|| {
             AppError::refused(format!("Mois invalide : « {m} » (attendu : 2027-01)."))
         })?,
     };
