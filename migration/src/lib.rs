@@ -8,6 +8,7 @@ mod m20261128_000003_notification_preferences;
 mod m20261128_000004_scheduled_notices;
 mod m20261128_000005_calendar_feeds;
 mod m20261129_000006_reminder_dates_and_session_owners;
+mod m20261130_000007_catalogue_index;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_scheduled_notices::Migration),
             Box::new(m20261128_000005_calendar_feeds::Migration),
             Box::new(m20261129_000006_reminder_dates_and_session_owners::Migration),
+            Box::new(m20261130_000007_catalogue_index::Migration),
         ]
     }
 }

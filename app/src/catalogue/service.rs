@@ -10,10 +10,10 @@ use crate::{
     format::seats_label,
     model::{Choice, EnrolmentStatus, SessionStatus, TrainingFormat},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    QuerySelect, Select, sea_query::Expr,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -116,29 +116,72 @@ fn kept(kept: &Kept, now: DateTime<Utc>) -> Select<session::Entity> {
 
 /// The theme and month choices: every theme and month an officer could find, whatever the
 /// filters say, so that a choice never leads to an empty page.
+///
+/// The database sorts the sessions into Paris months whose bounds are computed here, and
+/// answers one row per theme and month (reading the 1,000 start times of the large data set to
+/// sort them here took longer than the rest of the page).
 async fn choices<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
-    let themes = offered(now)
+    // The months run up to the last published session (of any training: an archived
+    // training's later session only adds a month that matches no row).
+    let last = session::Entity::find()
+        .select_only()
+        .column_as(session::Column::StartsAt.max(), "last")
+        .filter(session::Column::Status.eq(SessionStatus::Publiee))
+        .filter(session::Column::StartsAt.gt(now))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten();
+    let months = match last {
+        Some(last) => months_until(now, last),
+        None => Vec::new(),
+    };
+    let Some(((_, end), later)) = months.split_first() else {
+        return Ok((BTreeSet::new(), BTreeSet::new()));
+    };
+    let mut month_of = Expr::case(session::Column::StartsAt.lt(*end), 0);
+    for (index, (_, end)) in later.iter().enumerate() {
+        month_of = month_of.case(session::Column::StartsAt.lt(*end), index as i32 + 1);
+    }
+    let found = offered(now)
         .select_only()
         .column(training::Column::Theme)
+        .expr_as(month_of, "month")
         .distinct()
-        .into_tuple::<String>()
+        .into_tuple::<(String, Option<i32>)>()
         .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let months = offered(now)
-        .select_only()
-        .column(session::Column::StartsAt)
-        .into_tuple::<DateTime<Utc>>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(dates::month_code)
-        .collect();
-    Ok((themes, months))
+        .await?;
+    let mut themes = BTreeSet::new();
+    let mut codes = BTreeSet::new();
+    for (theme, month) in found {
+        themes.insert(theme);
+        if let Some((code, _)) = month.and_then(|m| months.get(usize::try_from(m).ok()?)) {
+            codes.insert(code.clone());
+        }
+    }
+    Ok((themes, codes))
+}
+
+/// The Paris months (`YYYY-MM`) from now's to `last`'s, each with the instant it ends.
+fn months_until(now: DateTime<Utc>, last: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
+    let mut months = Vec::new();
+    let Some(mut first) = dates::month_start(&dates::month_code(now)) else {
+        return months;
+    };
+    while let Some(next) = first.checked_add_months(chrono::Months::new(1)) {
+        let Some(end) = dates::from_paris(next, chrono::NaiveTime::MIN) else {
+            break;
+        };
+        months.push((format!("{:04}-{:02}", first.year(), first.month()), end));
+        if end > last {
+            break;
+        }
+        first = next;
+    }
+    months
 }
 
 /// The trainings of the page asked for (the nearest that exists), with their kept sessions,
@@ -150,38 +193,50 @@ async fn page_of_groups<C: ConnectionTrait>(
     asked: Option<u32>,
     now: DateTime<Utc>,
 ) -> AppResult<(Vec<TrainingGroup>, usize, usize)> {
-    let trainings = kept(filters, now)
-        .select_only()
-        .column(session::Column::TrainingId)
-        .distinct()
-        .count(db)
-        .await?;
-    let pages = (trainings as usize).div_ceil(TRAININGS_PER_PAGE).max(1);
-    // A page past the end (the list got shorter since the link was made) shows the last one.
-    let page = (asked.unwrap_or(1).max(1) as usize).min(pages);
-    let ids: Vec<i32> = kept(filters, now)
-        .select_only()
-        .column(session::Column::TrainingId)
-        .group_by(session::Column::TrainingId)
-        .order_by(session::Column::StartsAt.min(), Order::Asc)
-        .order_by_asc(session::Column::TrainingId)
-        .limit(TRAININGS_PER_PAGE as u64)
-        .offset(((page - 1) * TRAININGS_PER_PAGE) as u64)
-        .into_tuple::<i32>()
-        .all(db)
-        .await?;
+    // The page's trainings, each row with the number of trainings of all pages.
+    let page_of = |page: usize| {
+        kept(filters, now)
+            .select_only()
+            .column(session::Column::TrainingId)
+            .column_as(Expr::cust("COUNT(*) OVER ()"), "trainings")
+            .group_by(session::Column::TrainingId)
+            .order_by(session::Column::StartsAt.min(), Order::Asc)
+            .order_by_asc(session::Column::TrainingId)
+            .limit(TRAININGS_PER_PAGE as u64)
+            .offset(((page - 1) * TRAININGS_PER_PAGE) as u64)
+            .into_tuple::<(i32, i64)>()
+            .all(db)
+    };
+    let mut page = asked.unwrap_or(1).max(1) as usize;
+    let mut rows = page_of(page).await?;
+    if rows.is_empty() && page > 1 {
+        // A page past the end (the list got shorter since the link was made): the last one.
+        let trainings = kept(filters, now)
+            .select_only()
+            .column(session::Column::TrainingId)
+            .distinct()
+            .count(db)
+            .await?;
+        page = (trainings as usize).div_ceil(TRAININGS_PER_PAGE).max(1);
+        rows = page_of(page).await?;
+    }
+    let trainings = rows.first().map_or(0, |&(_, n)| n.max(0) as usize);
+    let pages = trainings.div_ceil(TRAININGS_PER_PAGE).max(1);
+    let ids: Vec<i32> = rows.into_iter().map(|(id, _)| id).collect();
     if ids.is_empty() {
         return Ok((Vec::new(), page, pages));
     }
+    // The kept sessions of those trainings, with the training (joined by `kept` already).
     let sessions = kept(filters, now)
         .filter(session::Column::TrainingId.is_in(ids.clone()))
+        .select_also(training::Entity)
         .order_by_asc(session::Column::StartsAt)
         .order_by_asc(session::Column::Id)
         .all(db)
         .await?;
     let mine: HashMap<i32, EnrolmentStatus> = enrolment::Entity::find()
         .filter(enrolment::Column::OfficerId.eq(viewer_id))
-        .filter(enrolment::Column::SessionId.is_in(sessions.iter().map(|s| s.id)))
+        .filter(enrolment::Column::SessionId.is_in(sessions.iter().map(|(s, _)| s.id)))
         .filter(
             enrolment::Column::Status
                 .is_in([EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente]),
@@ -191,14 +246,9 @@ async fn page_of_groups<C: ConnectionTrait>(
         .into_iter()
         .map(|e| (e.session_id, e.status))
         .collect();
-    let mut groups: HashMap<i32, TrainingGroup> = training::Entity::find()
-        .filter(training::Column::Id.is_in(ids.clone()))
-        .all(db)
-        .await?
-        .iter()
-        .map(|t| (t.id, group_of(t)))
-        .collect();
-    for s in sessions {
+    let mut groups: HashMap<i32, TrainingGroup> = HashMap::new();
+    for (s, t) in sessions {
+        let Some(t) = t else { continue };
         let open = enrolment_open(&s, false, now).is_ok();
         let card = SessionCard {
             id: s.id,
@@ -213,9 +263,11 @@ async fn page_of_groups<C: ConnectionTrait>(
             open,
             mine: mine.get(&s.id).copied(),
         };
-        if let Some(group) = groups.get_mut(&s.training_id) {
-            group.sessions.push(card);
-        }
+        groups
+            .entry(t.id)
+            .or_insert_with(|| group_of(&t))
+            .sessions
+            .push(card);
     }
     let groups = ids.iter().filter_map(|id| groups.remove(id)).collect();
     Ok((groups, page, pages))

@@ -191,7 +191,7 @@ async fn a_password_reset_or_a_deactivation_ends_that_users_sessions() {
     );
 }
 
-/// Password checks are bounded (one per core, a short queue): a flood of logins gets « Trop de
+/// Password checks are bounded (one at a time, a short queue): a flood of logins gets « Trop de
 /// tentatives » (429) for what does not fit, never a 5xx, and the memory stays bounded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flood_of_logins_is_answered_429_in_french() {

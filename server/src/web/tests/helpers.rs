@@ -24,7 +24,7 @@ pub(super) struct TestApp {
 }
 
 pub(super) async fn test_app() -> TestApp {
-    test_app_with(app::password::PasswordGate::for_this_machine()).await
+    test_app_with(app::password::PasswordGate::for_the_server()).await
 }
 
 /// The app with its own gate for password checks (a small one to test floods of logins).
@@ -41,7 +41,7 @@ pub(super) async fn test_app_serving(site_root: &std::path::Path) -> TestApp {
         .hash_files(true)
         .build();
     app_with(
-        app::password::PasswordGate::for_this_machine(),
+        app::password::PasswordGate::for_the_server(),
         leptos_options,
     )
     .await
