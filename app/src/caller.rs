@@ -14,6 +14,24 @@ use tower_sessions::Session;
 /// Key of the user id in the web session (the session store keeps it in a column too).
 pub const USER_ID: &str = "user_id";
 
+/// Key of the instant (seconds since 1970) the web session was last kept alive.
+pub const SEEN_AT: &str = "vu";
+
+/// How often a session in use is written back, which moves its idle expiry (12 hours) on.
+const KEEP_ALIVE_EVERY_SECONDS: i64 = 5 * 60;
+
+/// Keeps a session in use alive: a write at most every five minutes, so that reading pages
+/// writes nothing (on SQLite every write waits for the one writer). The idle expiry is then
+/// counted from the last activity give or take five minutes.
+pub async fn keep_alive(session: &Session, now: chrono::DateTime<chrono::Utc>) {
+    let seen = session.get::<i64>(SEEN_AT).await.ok().flatten();
+    if seen.is_none_or(|at| now.timestamp() - at >= KEEP_ALIVE_EVERY_SECONDS)
+        && let Err(e) = session.insert(SEEN_AT, now.timestamp()).await
+    {
+        tracing::warn!(error = %e, "keeping the web session alive");
+    }
+}
+
 /// The user a request comes from, resolved once per request by the server's middleware (from
 /// the session cookie) and stored in the request's extensions.
 #[derive(Clone, Debug, Default)]
@@ -99,6 +117,10 @@ pub async fn start_session(user: &user::Model) -> AppResult<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(USER_ID, user.id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SEEN_AT, chrono::Utc::now().timestamp())
         .await
         .map_err(session_error)?;
     tracing::info!(user_id = user.id, "login");

@@ -100,7 +100,9 @@ pub fn month_code(at: DateTime<Utc>) -> String {
 /// The first day of a `YYYY-MM` month, for years 2000 to 2100 (the years a session may have).
 pub fn month_start(code: &str) -> Option<NaiveDate> {
     let (year, month) = code.split_once('-')?;
-    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|c| c.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) {
         return None;
     }
     let year: i32 = year.parse().ok()?;

@@ -18,6 +18,15 @@ pub async fn take_flash() -> Result<Option<Flash>, AppError> {
     let Ok(session) = crate::caller::session() else {
         return Ok(None);
     };
+    // Looked at first: removing marks the session changed, and a changed session is written
+    // back to the database, which reading a page without a message must not cost.
+    let pending = session
+        .get::<Flash>(KEY)
+        .await
+        .map_err(crate::caller::session_error)?;
+    if pending.is_none() {
+        return Ok(None);
+    }
     session
         .remove::<Flash>(KEY)
         .await

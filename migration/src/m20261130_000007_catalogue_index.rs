@@ -1,8 +1,9 @@
 //! The catalogue (`/formations`) groups the upcoming published sessions by training and pages
 //! the trainings by their next session. With the sessions of a status in training order, and
-//! their start beside, the database groups them as it reads the index, without a sort and
-//! without reading the table: on the large data set (1,000 upcoming sessions) the page's query
-//! and its count take half the time.
+//! their start beside, the database groups them as it reads the index, without sorting the
+//! sessions or reading their rows (it still sorts the trainings, and reads them for the
+//! filters): on the large data set (1,000 upcoming sessions) the page's query and its count
+//! take half the time.
 
 use sea_orm_migration::prelude::*;
 

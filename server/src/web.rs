@@ -171,7 +171,13 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     }
     let user = match req.extensions().get::<Session>() {
-        Some(session) => user_of_session(&state.db, session).await,
+        Some(session) => {
+            let user = user_of_session(&state.db, session).await;
+            if user.is_some() {
+                app::caller::keep_alive(session, chrono::Utc::now()).await;
+            }
+            user
+        }
         None => None,
     };
     let role = user.as_ref().map(|u| u.role);

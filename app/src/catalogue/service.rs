@@ -21,8 +21,8 @@ use std::collections::{BTreeSet, HashMap};
 /// trainings at a time in the order of their next session.
 ///
 /// The database does the filtering and the paging: on the large data set (1,000 upcoming
-/// sessions) only the page's 8 trainings and their sessions are read, with the start times of
-/// the others for the month choices.
+/// sessions) only the page's 8 trainings and their sessions are read, and the choices come as
+/// one row per theme and month.
 pub async fn catalogue<C: ConnectionTrait>(
     db: &C,
     viewer_id: i32,

@@ -230,3 +230,61 @@ async fn a_flood_of_logins_is_answered_429_in_french() {
     }
     assert!(busy > 0, "some attempts were turned away");
 }
+
+/// Reading a page writes nothing to the database when nothing changed: the session is kept
+/// alive by a write at most every few minutes, not on every page (on SQLite each write waits
+/// for the one writer: every officer's every page used to take its turn). A session in use
+/// still lasts 12 hours from its last activity, and a pending message is still shown once.
+#[tokio::test]
+async fn reading_pages_writes_the_session_only_every_few_minutes() {
+    use app::entities::web_session;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = test_app().await;
+    app.user("lecteur@test.demo", Role::Officer).await;
+    let cookie = app.login("lecteur@test.demo", None).await;
+    let row = || async {
+        let rows = web_session::Entity::find().all(&app.db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        rows.into_iter().next().unwrap()
+    };
+    let after_login = row().await;
+    for page in [
+        "/mes-formations",
+        "/formations",
+        "/notifications",
+        "/mes-formations",
+    ] {
+        let res = app.send(get(page, Some(&cookie))).await;
+        assert_eq!(res.status(), StatusCode::OK, "{page}");
+        assert_eq!(row().await, after_login, "{page} wrote the session");
+    }
+
+    // Ten minutes later (the session's last write moved back), the next page keeps it alive.
+    // (Edited as text: the record's id is a 128-bit number that a JSON value would round.)
+    let mut earlier: web_session::ActiveModel = after_login.clone().into();
+    let (before, after) = after_login
+        .data
+        .split_once("\"vu\":")
+        .expect("the login records when the session was last kept alive");
+    let digits = after
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>();
+    let seen: i64 = digits.parse().unwrap();
+    earlier.data = Set(format!(
+        "{before}\"vu\":{}{}",
+        seen - 600,
+        &after[digits.len()..]
+    ));
+    let moved_back = earlier.update(&app.db).await.unwrap();
+    let res = app.send(get("/mes-formations", Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let kept_alive = row().await;
+    assert!(
+        kept_alive.expires_at > moved_back.expires_at,
+        "the session's idle expiry moved on"
+    );
+    let res = app.send(get("/formations", Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(row().await, kept_alive, "kept alive once, not on each page");
+}
