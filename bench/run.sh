@@ -15,7 +15,7 @@
 #   - /formations on the demo data, to show how latency grows with the large data (aim ≤ 1.5×);
 #   - the enrolment race over HTTP: 500 officers, one session of 20 seats, all at once
 #     (aim: 20 confirmed, 480 waitlisted with distinct positions, 0 errors);
-#   - the server's peak RSS over the whole run, logins included (aim < 60 MB);
+#   - the server's peak RSS in each phase and over the whole run, logins included (aim < 60 MB);
 #   - the bundle sizes raw, gzip and brotli;
 #   - Lighthouse mobile scores of /formations and /mes-formations (aims: performance ≥ 95,
 #     accessibility 100, best practices ≥ 95).
@@ -29,9 +29,7 @@ PORT="${PORT:-3931}"
 BASE="http://127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
 cleanup() {
-    for pid in "${SERVER:-}" "${WATCH:-}"; do
-        if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
-    done
+    if [[ -n "${SERVER:-}" ]]; then kill "$SERVER" 2>/dev/null || true; fi
     rm -rf "$WORK"
     return 0
 }
@@ -104,8 +102,8 @@ if [[ -z "$SESSION_ID" ]]; then
 fi
 
 # --- serving -----------------------------------------------------------------------------
-PEAK="$WORK/peak-rss"
-echo 0 >"$PEAK"
+PEAKS="$WORK/peaks"
+: >"$PEAKS"
 serve() {
     DATABASE_URL="$1" "$BIN" serve >>"$WORK/server.log" 2>&1 &
     SERVER=$!
@@ -113,20 +111,18 @@ serve() {
         curl -sf -o /dev/null "$BASE/connexion" && break
         sleep 0.1
     done
-    # The peak resident memory of this server, sampled every 100 ms.
-    (
-        while kill -0 "$SERVER" 2>/dev/null; do
-            rss=$(awk '/VmRSS/ { print $2 }' "/proc/$SERVER/status" 2>/dev/null || echo 0)
-            [[ -n "$rss" && "$rss" -gt "$(cat "$PEAK")" ]] && echo "$rss" >"$PEAK"
-            sleep 0.1
-        done
-    ) &
-    WATCH=$!
+}
+# phase LABEL: the server's peak resident memory since the last phase (the kernel's high-water
+# mark, VmHWM, exact where sampling would miss a spike), then that mark is reset.
+phase() {
+    local kb
+    kb="$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER/status" 2>/dev/null || echo 0)"
+    echo "$kb $1" >>"$PEAKS"
+    echo 5 >"/proc/$SERVER/clear_refs" 2>/dev/null || true
 }
 stop() {
     kill "$SERVER" 2>/dev/null || true
     wait "$SERVER" 2>/dev/null || true
-    kill "$WATCH" 2>/dev/null || true
 }
 login() { # login EMAIL COOKIE-JAR
     curl -sf -o /dev/null -c "$2" -H 'Accept: text/html' -H "Origin: $BASE" \
@@ -157,7 +153,9 @@ rps_of() { awk -v l="$1" -v c="$2" '$1 == l && $2 == c { print $3 }' "$RESULTS";
 
 say "large data set ($ENGINE): wrk, $DURATION per line"
 serve "$LARGE_URL"
+phase "start (large data set)"
 login officier@mirvog.demo "$WORK/jar"
+phase "one login"
 COOKIE="$(cookie_of "$WORK/jar")"
 STATIC="/$(cd target/site && ls pkg/*.css | head -n 1)"
 for conns in 16 64; do
@@ -178,6 +176,7 @@ done
 printf '%-34s %4s conn  %6.2f × /connexion\n' static-file 1 \
     "$(echo "$(rps_of static-file 1) / $(rps_of connexion 1)" | bc -l)"
 
+phase "wrk on the large data set: 16 and 64 connections, 1 connection"
 say "page sizes on the large data set (brotli, as sent)"
 for path in /formations "/sessions/$SESSION_ID" /mes-formations; do
     size=$(curl -s -o /dev/null -w '%{size_download}' -H 'Accept-Encoding: br' \
@@ -193,6 +192,7 @@ ranks=$(sql "SELECT COUNT(DISTINCT waitlist_rank) FROM enrolments WHERE session_
 taken=$(sql "SELECT seats_taken FROM sessions WHERE id = $RACE_ID")
 echo "in the database: $confirmed confirmed, $waiting waitlisted with $ranks distinct positions, seats taken $taken"
 
+phase "the race: 500 logins, then 500 enrolments at once"
 say "Lighthouse, mobile (large data set)"
 for path in /formations /mes-formations; do
     CHROME_PATH=/usr/bin/chromium bench/node_modules/.bin/lighthouse "$BASE$path" \
@@ -207,6 +207,7 @@ for path in /formations /mes-formations; do
         console.log(`${process.argv[2].padEnd(20)} performance ${s("performance")}  accessibility ${s("accessibility")}  best practices ${s("best-practices")}   FCP ${a("first-contentful-paint")}  LCP ${a("largest-contentful-paint")}  transferred ${a("total-byte-weight")}`);
     ' "$WORK/lh.json" "$path" 2>/dev/null || echo "$path: Lighthouse did not finish"
 done
+phase "Lighthouse (Chromium loading both pages and their files)"
 stop
 
 say "demo data: /formations"
@@ -217,6 +218,7 @@ for conns in 16 64; do
     bench connexion-demo "$conns" /connexion
     bench formations-demo "$conns" /formations "$DEMO_COOKIE"
 done
+phase "demo data: start, one login, wrk"
 stop
 for conns in 16 64; do
     large=$(echo "$(rps_of formations "$conns") / $(rps_of connexion "$conns")" | bc -l)
@@ -225,8 +227,9 @@ for conns in 16 64; do
         "$conns" "$demo" "$large" "$(echo "$demo / $large" | bc -l)"
 done
 
-say "peak server RSS over the run (logins included)"
-printf '%.1f MB\n' "$(echo "$(cat "$PEAK") / 1024" | bc -l)"
+say "peak server RSS by phase (logins included), and over the run"
+awk '{ kb = $1; $1 = ""; printf "%-70s %7.1f MB\n", substr($0, 2), kb / 1024; if (kb > max) max = kb }
+     END { printf "%-70s %7.1f MB\n", "over the run", max / 1024 }' "$PEAKS"
 
 say "bundle sizes"
 node - "$ROOT/target/site/pkg" <<'JS'
