@@ -10,7 +10,7 @@ use crate::{
     format::seats_label,
     model::{Choice, EnrolmentStatus, SessionStatus, TrainingFormat},
 };
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, sea_query::Expr,
@@ -57,9 +57,9 @@ pub async fn catalogue<C: ConnectionTrait>(
             .collect(),
         months: months
             .into_iter()
-            .map(|m| Choice {
-                label: month_choice_label(&m),
-                value: m,
+            .map(|first| Choice {
+                value: format!("{:04}-{:02}", first.year(), first.month()),
+                label: dates::month_title(first.year(), first.month()),
             })
             .collect(),
     })
@@ -123,7 +123,7 @@ fn kept(kept: &Kept, now: DateTime<Utc>) -> Select<session::Entity> {
 async fn choices<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
-) -> AppResult<(BTreeSet<String>, BTreeSet<String>)> {
+) -> AppResult<(BTreeSet<String>, BTreeSet<NaiveDate>)> {
     // The months run up to the last published session (of any training: an archived
     // training's later session only adds a month that matches no row).
     let last = session::Entity::find()
@@ -155,18 +155,18 @@ async fn choices<C: ConnectionTrait>(
         .all(db)
         .await?;
     let mut themes = BTreeSet::new();
-    let mut codes = BTreeSet::new();
+    let mut firsts = BTreeSet::new();
     for (theme, month) in found {
         themes.insert(theme);
-        if let Some((code, _)) = month.and_then(|m| months.get(usize::try_from(m).ok()?)) {
-            codes.insert(code.clone());
+        if let Some(&(first, _)) = month.and_then(|m| months.get(usize::try_from(m).ok()?)) {
+            firsts.insert(first);
         }
     }
-    Ok((themes, codes))
+    Ok((themes, firsts))
 }
 
-/// The Paris months (`YYYY-MM`) from now's to `last`'s, each with the instant it ends.
-fn months_until(now: DateTime<Utc>, last: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
+/// The Paris months from now's to `last`'s (their first days), each with the instant it ends.
+fn months_until(now: DateTime<Utc>, last: DateTime<Utc>) -> Vec<(NaiveDate, DateTime<Utc>)> {
     let mut months = Vec::new();
     let Some(mut first) = dates::month_start(&dates::month_code(now)) else {
         return months;
@@ -175,7 +175,7 @@ fn months_until(now: DateTime<Utc>, last: DateTime<Utc>) -> Vec<(String, DateTim
         let Some(end) = dates::from_paris(next, chrono::NaiveTime::MIN) else {
             break;
         };
-        months.push((format!("{:04}-{:02}", first.year(), first.month()), end));
+        months.push((first, end));
         if end > last {
             break;
         }
@@ -306,17 +306,6 @@ fn group_of(t: &training::Model) -> TrainingGroup {
         duration: duration_label(t.duration_hours),
         sessions: Vec::new(),
     }
-}
-
-fn month_choice_label(code: &str) -> String {
-    let mut parts = code.split('-');
-    let year = parts.next().and_then(|y| y.parse().ok()).unwrap_or(1970);
-    let month = parts
-        .next()
-        .and_then(|m| m.parse().ok())
-        .filter(|m| (1..=12).contains(m))
-        .unwrap_or(1);
-    dates::month_title(year, month)
 }
 
 fn duration_label(hours: i32) -> String {
