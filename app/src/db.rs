@@ -2,8 +2,8 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 use std::time::Duration;
@@ -39,11 +39,106 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(opts).await
 }
 
+/// Why the database could not be made ready at start-up, in words an operator can act on.
+#[derive(Debug)]
+pub enum StartError {
+    /// The database does not answer (or refuses the connection).
+    Unreachable(DbErr),
+    /// The lock that serialises migrations between instances could not be taken.
+    Lock(DbErr),
+    /// The database holds migrations this program does not know: another instance, newer than
+    /// this one, brought the schema further. Nothing was changed.
+    NewerSchema(Vec<String>),
+    /// A migration failed; it was rolled back with every other one of this start.
+    Migration { name: String, error: DbErr },
+}
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreachable(e) => write!(f, "base de données inaccessible : {e}"),
+            Self::Lock(e) => write!(
+                f,
+                "verrou des migrations impossible à prendre sur la base de données : {e}"
+            ),
+            Self::NewerSchema(unknown) => write!(
+                f,
+                "le schéma de la base de données est plus récent que ce programme (migrations \
+                 inconnues : {}) ; installez la version de Cassiopée qui l'a mis à jour, ou une \
+                 plus récente ; rien n'a été modifié",
+                unknown.join(", ")
+            ),
+            Self::Migration { name, error } => write!(
+                f,
+                "la migration {name} du schéma a échoué (aucune migration de ce démarrage n'est \
+                 appliquée) : {error}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// The key of the PostgreSQL advisory lock that migrations hold ("Cassiope" in ASCII).
+const MIGRATION_LOCK: i64 = 0x4361_7373_696f_7065;
+
 /// Connects and brings the schema up to date.
-pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let db = connect(url).await?;
-    Migrator::up(&db, None).await?;
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartError> {
+    let db = connect(url).await.map_err(StartError::Unreachable)?;
+    migrate(&db).await?;
     Ok(db)
+}
+
+/// Brings the schema up to date, so that any number of instances may start together on one
+/// database: every migration of this start runs in one transaction that first takes the
+/// database's lock (PostgreSQL: an advisory lock, held until the transaction ends; SQLite: the
+/// write lock, `BEGIN IMMEDIATE`). The first instance migrates; the others wait for it, then
+/// find nothing left to do. A schema that holds migrations this program does not know is left
+/// untouched and refused: this instance is older than the database.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
+    let txn = begin_write(db).await.map_err(StartError::Unreachable)?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await
+            .map_err(StartError::Lock)?;
+    }
+    let applied = applied_migrations(&txn).await?;
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    let unknown: Vec<String> = applied
+        .iter()
+        .filter(|v| !known.contains(v))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(StartError::NewerSchema(unknown));
+    }
+    for name in known.iter().filter(|name| !applied.contains(name)) {
+        Migrator::up(&txn, Some(1))
+            .await
+            .map_err(|error| StartError::Migration {
+                name: name.clone(),
+                error,
+            })?;
+    }
+    txn.commit().await.map_err(StartError::Unreachable)
+}
+
+/// The versions recorded in `seaql_migrations`, the table created first if it is missing.
+async fn applied_migrations(txn: &DatabaseTransaction) -> Result<Vec<String>, StartError> {
+    let fail = |error| StartError::Migration {
+        name: "seaql_migrations".to_owned(),
+        error,
+    };
+    Migrator::install(txn).await.map_err(fail)?;
+    Ok(Migrator::get_migration_models(txn)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|m| m.version)
+        .collect())
 }
 
 /// The directory of a `sqlite://path/file?…` URL, if it has one (not for `:memory:`).

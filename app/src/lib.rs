@@ -42,6 +42,8 @@ pub mod records;
 pub mod testing;
 #[cfg(all(test, feature = "ssr"))]
 mod schema_tests;
+#[cfg(all(test, feature = "ssr"))]
+mod migrate_tests;
 #[cfg(feature = "ssr")]
 pub mod accounts;
 pub mod journal;

@@ -98,12 +98,7 @@ async fn run(command: Command) -> Result<(), String> {
     let config = Config::from_env()?;
     let db = app::db::connect_and_migrate(&config.database_url)
         .await
-        .map_err(|e| {
-            format!(
-                "base de données inaccessible ({}) : {e}",
-                redact(&config.database_url)
-            )
-        })?;
+        .map_err(|e| format!("{e} (base {})", redact(&config.database_url)))?;
     match command {
         // Played above, without a database.
         Command::Simulate(_) => Ok(()),
