@@ -37,15 +37,43 @@ pub async fn check_credentials<C: ConnectionTrait>(
         .map_or(crate::password::DUMMY_HASH.to_owned(), |u| {
             u.password_hash.clone()
         });
-    let ok = crate::password::verify_password(password, hash).await?;
+    let ok = crate::password::verify_password(password.clone(), hash).await?;
     match found {
-        Some(user) if ok => Ok(user),
+        Some(user) if ok => {
+            if crate::password::is_outdated(&user.password_hash) {
+                upgrade_hash(db, &user, password).await;
+            }
+            Ok(user)
+        }
         _ => {
             tracing::info!("failed login");
             Err(AppError::refused(
                 "Adresse électronique ou mot de passe incorrect.",
             ))
         }
+    }
+}
+
+/// Replaces a hash made with an older setting by one of today's, now that the password is
+/// known to match it. Only if the stored hash is still the one checked (a password changed
+/// meanwhile stays); a failure is logged and the login goes on: the old hash still works.
+async fn upgrade_hash<C: ConnectionTrait>(db: &C, account: &user::Model, password: String) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let hash = match crate::password::hash_password(password).await {
+        Ok(hash) => hash,
+        Err(e) => {
+            tracing::warn!(error = %e, "password hash not upgraded");
+            return;
+        }
+    };
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .filter(user::Column::Id.eq(account.id))
+        .filter(user::Column::PasswordHash.eq(account.password_hash.as_str()))
+        .exec(db)
+        .await;
+    if let Err(e) = done {
+        tracing::warn!(error = %e, "password hash not upgraded");
     }
 }
 
@@ -154,6 +182,50 @@ pub fn page_access(path: &str, role: Option<Role>) -> PageAccess {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hash of an earlier release (argon2's default, 19 MiB × 2) still lets its owner in,
+    /// and that login replaces it by one of today's setting, which matches the same password.
+    #[tokio::test]
+    async fn a_login_replaces_a_hash_of_an_older_setting() {
+        use argon2::{PasswordHasher, password_hash::SaltString};
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+        let db = crate::testing::test_db().await;
+        let officer = crate::testing::officer(&db, "Ancien Réglage").await;
+        let salt = SaltString::from_b64("c29tZXNhbHRzb21lc2FsdA").unwrap();
+        let old = argon2::Argon2::default()
+            .hash_password(b"un mot de passe solide", &salt)
+            .unwrap()
+            .to_string();
+        assert!(old.contains("m=19456,t=2"), "{old}");
+        assert!(crate::password::is_outdated(&old));
+        let mut row: user::ActiveModel = officer.clone().into();
+        row.password_hash = Set(old.clone());
+        row.update(&db).await.unwrap();
+
+        let wrong = check_credentials(&db, &officer.email, "pas le bon".into()).await;
+        assert!(wrong.is_err());
+        let id = officer.id;
+        let stored = |db: sea_orm::DatabaseConnection| async move {
+            let row = user::Entity::find_by_id(id).one(&db).await.unwrap();
+            row.unwrap().password_hash
+        };
+        assert_eq!(
+            stored(db.clone()).await,
+            old,
+            "a refused login changes nothing"
+        );
+
+        check_credentials(&db, &officer.email, "un mot de passe solide".into())
+            .await
+            .expect("the old hash still matches");
+        let new = stored(db.clone()).await;
+        assert!(new.starts_with("$argon2id$v=19$m=7168,t=5,p=1$"), "{new}");
+        assert!(!crate::password::is_outdated(&new));
+        check_credentials(&db, &officer.email, "un mot de passe solide".into())
+            .await
+            .expect("the new hash matches");
+        assert_eq!(stored(db.clone()).await, new, "an up-to-date hash is kept");
+    }
 
     #[test]
     fn page_access_table() {

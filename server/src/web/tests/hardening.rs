@@ -256,3 +256,42 @@ async fn answers_are_compressed_for_clients_that_accept_it() {
     let res = app.send(req).await;
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Requests beyond the server's [`crate::web::IN_FLIGHT`] wait their turn instead of all
+/// working at once, and none is refused: 3 turns, 12 requests of 50 ms sent together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_beyond_the_turns_wait_and_none_is_refused() {
+    use axum::{Router, middleware, routing::get};
+    use std::sync::atomic::AtomicUsize;
+    use tower::ServiceExt;
+    let (busy, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let handler = {
+        let (busy, most) = (busy.clone(), most.clone());
+        move || async move {
+            let now = busy.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            busy.fetch_sub(1, Ordering::SeqCst);
+            "fait"
+        }
+    };
+    let app = Router::new()
+        .route("/", get(handler))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(3)),
+            crate::web::take_a_turn,
+        ));
+    let requests: Vec<_> = (0..12)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let req = HttpRequest::get("/").body(Body::empty()).unwrap();
+                app.oneshot(req).await.unwrap().status()
+            })
+        })
+        .collect();
+    for request in requests {
+        assert_eq!(request.await.unwrap(), StatusCode::OK);
+    }
+    assert_eq!(most.load(Ordering::SeqCst), 3, "three at once, never more");
+}
