@@ -8,7 +8,10 @@ use crate::{
     model::Role,
 };
 use leptos::prelude::*;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QuerySelect, QueryTrait,
+    sea_query::Expr,
+};
 use tower_sessions::Session;
 
 /// Key of the user id in the web session (the session store keeps it in a column too).
@@ -37,16 +40,50 @@ pub async fn keep_alive(session: &Session, now: chrono::DateTime<chrono::Utc>) {
 #[derive(Clone, Debug, Default)]
 pub struct Viewer(pub Option<user::Model>);
 
-/// Loads the active user recorded in a web session, if any.
-pub async fn user_of_session(db: &DatabaseConnection, session: &Session) -> Option<user::Model> {
+/// The viewer's unread notifications, counted with the user when the request came in (the
+/// header shows them on every page: one query fewer per page).
+#[derive(Clone, Copy, Debug)]
+pub struct Unread(pub u64);
+
+/// Loads the active user recorded in a web session, if any, with their unread notifications
+/// (those without a read date), in one query.
+pub async fn user_of_session(
+    db: &DatabaseConnection,
+    session: &Session,
+) -> Option<(user::Model, Unread)> {
     let id = session.get::<i32>(USER_ID).await.ok().flatten()?;
-    match user::Entity::find_by_id(id).one(db).await {
-        Ok(found) => found.filter(|u| u.active),
+    let unread = Expr::cust(
+        "(SELECT COUNT(*) FROM notifications WHERE notifications.user_id = users.id \
+         AND notifications.read_at IS NULL)",
+    );
+    let query = user::Entity::find_by_id(id)
+        .expr_as(unread, "unread")
+        .build(db.get_database_backend());
+    let found = async {
+        let Some(row) = db.query_one_raw(query).await? else {
+            return Ok(None);
+        };
+        let unread: i64 = row.try_get("", "unread")?;
+        Ok::<_, sea_orm::DbErr>(Some((
+            user::Model::from_query_result(&row, "")?,
+            Unread(unread.max(0) as u64),
+        )))
+    };
+    match found.await {
+        Ok(found) => found.filter(|(u, _)| u.active),
         Err(e) => {
             tracing::error!(error = %e, "loading the session's user");
             None
         }
     }
+}
+
+/// The viewer's unread notifications counted by [`user_of_session`], when the request went
+/// through the server's middleware.
+pub fn unread() -> Option<u64> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Unread>().copied())
+        .map(|Unread(n)| n)
 }
 
 /// The current request's user. Tests may `provide_context(Viewer(..))` directly.

@@ -20,7 +20,11 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     tune_the_allocator();
+    // The blocking pool reads the site's files (and checks passwords, one at a time): by
+    // default it grows to 512 threads, and under a burst of file requests it kept a hundred,
+    // each with its stack and caches, for nothing on two cores.
     match tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(16)
         .enable_all()
         .build()
     {
@@ -49,10 +53,14 @@ fn tune_the_allocator() {
     {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let arenas = libc::c_int::try_from(cores).unwrap_or(2);
+        // An operator's own `MALLOC_ARENA_MAX` is left as it is.
+        let arenas_given = std::env::var_os("MALLOC_ARENA_MAX").is_some();
         // SAFETY: `mallopt` only sets a parameter of the allocator; no other thread runs yet.
         unsafe {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
+            if !arenas_given {
+                libc::mallopt(libc::M_ARENA_MAX, arenas);
+            }
         }
     }
 }

@@ -175,13 +175,14 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
     if static_files::is_site_file(&path) {
         return next.run(req).await;
     }
-    let user = match req.extensions().get::<Session>() {
+    let user = match req.extensions().get::<Session>().cloned() {
         Some(session) => {
-            let user = user_of_session(&state.db, session).await;
-            if user.is_some() {
-                app::caller::keep_alive(session, chrono::Utc::now()).await;
+            let found = user_of_session(&state.db, &session).await;
+            if let Some((_, unread)) = &found {
+                app::caller::keep_alive(&session, chrono::Utc::now()).await;
+                req.extensions_mut().insert(*unread);
             }
-            user
+            found.map(|(user, _)| user)
         }
         None => None,
     };
@@ -251,7 +252,7 @@ const FORBIDDEN_PAGE: &str = r#"<!DOCTYPE html>
 "#;
 
 /// How many requests the server works on at once; the others wait their turn, in order of
-/// arrival, before anything is read or computed for them. Two cores and a pool of 8 (SQLite)
+/// arrival, before anything is read or computed for them. Two cores and a pool of 4 (SQLite)
 /// or 16 (PostgreSQL) connections are busy with far fewer; without a bound, 500 officers
 /// enrolling at once each held a loaded web session and a query waiting for a connection
 /// (about 30 KB a request, 15 MB in all) for nothing.

@@ -23,7 +23,11 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     let Some(u) = crate::caller::viewer() else {
         return Ok(None);
     };
-    let unread = crate::notification::service::unread_count(&crate::db::db()?, u.id).await?;
+    // Counted with the user by the server's middleware; counted here otherwise.
+    let unread = match crate::caller::unread() {
+        Some(n) => n,
+        None => crate::notification::service::unread_count(&crate::db::db()?, u.id).await?,
+    };
     Ok(Some(CurrentUser {
         id: u.id,
         display_name: u.display_name,

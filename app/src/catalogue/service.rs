@@ -12,8 +12,9 @@ use crate::{
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
+    sea_query::{Expr, Query, SelectStatement},
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -119,11 +120,18 @@ fn kept(kept: &Kept, now: DateTime<Utc>) -> Select<session::Entity> {
 ///
 /// The database sorts the sessions into Paris months whose bounds are computed here, and
 /// answers one row per theme and month (reading the 1,000 start times of the large data set to
-/// sort them here took longer than the rest of the page).
+/// sort them here took longer than the rest of the page). The months are those of the next
+/// three years, in one query; a session planned further ahead (the database answers it with no
+/// month) has the months counted again up to the last session, in two more.
 async fn choices<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> AppResult<(BTreeSet<String>, BTreeSet<NaiveDate>)> {
+    let horizon = months_until(now, now + chrono::Months::new(HORIZON_MONTHS));
+    let found = themes_and_months(db, now, &horizon).await?;
+    if !found.iter().any(|(_, month)| month.is_none()) {
+        return Ok(sorted(found, &horizon));
+    }
     // The months run up to the last published session (of any training: an archived
     // training's later session only adds a month that matches no row).
     let last = session::Entity::find()
@@ -139,21 +147,42 @@ async fn choices<C: ConnectionTrait>(
         Some(last) => months_until(now, last),
         None => Vec::new(),
     };
+    let found = themes_and_months(db, now, &months).await?;
+    Ok(sorted(found, &months))
+}
+
+/// How far ahead the first query of [`choices`] sorts sessions into months.
+const HORIZON_MONTHS: u32 = 36;
+
+/// One row per theme and month (an index into `months`, `None` past the last one) of the
+/// offered sessions.
+async fn themes_and_months<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    months: &[(NaiveDate, DateTime<Utc>)],
+) -> AppResult<Vec<(String, Option<i32>)>> {
     let Some(((_, end), later)) = months.split_first() else {
-        return Ok((BTreeSet::new(), BTreeSet::new()));
+        return Ok(Vec::new());
     };
     let mut month_of = Expr::case(session::Column::StartsAt.lt(*end), 0);
     for (index, (_, end)) in later.iter().enumerate() {
         month_of = month_of.case(session::Column::StartsAt.lt(*end), index as i32 + 1);
     }
-    let found = offered(now)
+    Ok(offered(now)
         .select_only()
         .column(training::Column::Theme)
         .expr_as(month_of, "month")
         .distinct()
         .into_tuple::<(String, Option<i32>)>()
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// The themes, and the first days of the months found.
+fn sorted(
+    found: Vec<(String, Option<i32>)>,
+    months: &[(NaiveDate, DateTime<Utc>)],
+) -> (BTreeSet<String>, BTreeSet<NaiveDate>) {
     let mut themes = BTreeSet::new();
     let mut firsts = BTreeSet::new();
     for (theme, month) in found {
@@ -162,7 +191,7 @@ async fn choices<C: ConnectionTrait>(
             firsts.insert(first);
         }
     }
-    Ok((themes, firsts))
+    (themes, firsts)
 }
 
 /// The Paris months from now's to `last`'s (their first days), each with the instant it ends.
@@ -226,28 +255,20 @@ async fn page_of_groups<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok((Vec::new(), page, pages));
     }
-    // The kept sessions of those trainings, with the training (joined by `kept` already).
+    // The kept sessions of those trainings, with the training (joined by `kept` already) and
+    // the viewer's own place in each (one row per session and officer at most).
+    let own_place = own_place(viewer_id);
     let sessions = kept(filters, now)
         .filter(session::Column::TrainingId.is_in(ids.clone()))
+        .expr_as(Expr::SubQuery(None, Box::new(own_place.into())), "mine")
         .select_also(training::Entity)
         .order_by_asc(session::Column::StartsAt)
         .order_by_asc(session::Column::Id)
+        .into_model::<WithPlace, training::Model>()
         .all(db)
         .await?;
-    let mine: HashMap<i32, EnrolmentStatus> = enrolment::Entity::find()
-        .filter(enrolment::Column::OfficerId.eq(viewer_id))
-        .filter(enrolment::Column::SessionId.is_in(sessions.iter().map(|(s, _)| s.id)))
-        .filter(
-            enrolment::Column::Status
-                .is_in([EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente]),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.session_id, e.status))
-        .collect();
     let mut groups: HashMap<i32, TrainingGroup> = HashMap::new();
-    for (s, t) in sessions {
+    for (WithPlace { session: s, mine }, t) in sessions {
         let Some(t) = t else { continue };
         let open = enrolment_open(&s, false, now).is_ok();
         let card = SessionCard {
@@ -261,7 +282,7 @@ async fn page_of_groups<C: ConnectionTrait>(
             },
             full: s.seats_taken >= s.capacity,
             open,
-            mine: mine.get(&s.id).copied(),
+            mine,
         };
         groups
             .entry(t.id)
@@ -271,6 +292,32 @@ async fn page_of_groups<C: ConnectionTrait>(
     }
     let groups = ids.iter().filter_map(|id| groups.remove(id)).collect();
     Ok((groups, page, pages))
+}
+
+/// The status of the viewer's place in the session of the outer query, if any.
+fn own_place(viewer_id: i32) -> SelectStatement {
+    use sea_orm::sea_query::ExprTrait;
+    Query::select()
+        .column(enrolment::Column::Status)
+        .from(enrolment::Entity)
+        .and_where(
+            Expr::col((enrolment::Entity, enrolment::Column::SessionId))
+                .equals((session::Entity, session::Column::Id)),
+        )
+        .and_where(enrolment::Column::OfficerId.eq(viewer_id))
+        .and_where(
+            enrolment::Column::Status
+                .is_in([EnrolmentStatus::Inscrit, EnrolmentStatus::ListeAttente]),
+        )
+        .to_owned()
+}
+
+/// A session of the catalogue with the viewer's own place in it, if any.
+#[derive(FromQueryResult)]
+struct WithPlace {
+    #[sea_orm(nested)]
+    session: session::Model,
+    mine: Option<EnrolmentStatus>,
 }
 
 /// `/formations` with the same filters, on page `page` (the first page has no `page`).

@@ -545,4 +545,17 @@ async fn catalogue_filters(db: &sea_orm::DatabaseConnection) {
         assert_eq!((none.page, none.pages, none.next), (1, 1, None));
         assert_eq!(values(&none.months), months);
     }
+
+    // A session planned past the first query's three years: 00:30 on 1 March 2031 in Paris
+    // (winter time, UTC+1). Its month is found, in Paris time, by the months counted again.
+    let far = Utc.with_ymd_and_hms(2031, 2, 28, 23, 30, 0).unwrap();
+    let far = session_at(db, b.id, far, 7, 10).await;
+    let later = catalogue(db, me.id, &list("", "", ""), now).await.unwrap();
+    let mut with_far = months.to_vec();
+    with_far.push(("2031-03".to_owned(), "Mars 2031".to_owned()));
+    assert_eq!(values(&later.months), with_far);
+    let march = catalogue(db, me.id, &list("", "", "2031-03"), now)
+        .await
+        .unwrap();
+    assert_eq!(shown(&march), [("B distanciel".to_owned(), vec![far.id])]);
 }

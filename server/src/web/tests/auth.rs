@@ -288,3 +288,46 @@ async fn reading_pages_writes_the_session_only_every_few_minutes() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(row().await, kept_alive, "kept alive once, not on each page");
 }
+
+/// The header's unread count is counted with the user when the request comes in: only this
+/// user's notifications without a read date, and none once « Tout marquer comme lu » is done.
+#[tokio::test]
+async fn the_header_counts_the_viewers_unread_notifications() {
+    use app::entities::notification;
+    use app::model::NotificationKind;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = test_app().await;
+    let me = app.user("lecteur@test.demo", Role::Officer).await;
+    let other = app.user("autre@test.demo", Role::Officer).await;
+    let now = chrono::Utc::now();
+    for (user, read_at) in [(me, None), (me, None), (me, Some(now)), (other, None)] {
+        notification::ActiveModel {
+            user_id: Set(user),
+            kind: Set(NotificationKind::Promotion),
+            title: Set("Place obtenue".to_owned()),
+            body: Set("Vous avez une place.".to_owned()),
+            created_at: Set(now),
+            read_at: Set(read_at),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    let cookie = app.login("lecteur@test.demo", None).await;
+    let html = body_text(app.send(get("/formations", Some(&cookie))).await).await;
+    assert!(html.contains(">2 non lues<"), "two unread in the header");
+    let res = app
+        .send(
+            post("/api/notifications/tout-lu")
+                .header(header::ACCEPT, "text/html")
+                .header(header::COOKIE, &cookie)
+                .header(header::REFERER, "http://cassiopee.test/notifications")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let html = body_text(app.send(get("/formations", Some(&cookie))).await).await;
+    assert!(!html.contains("non lue"), "none left unread");
+}
