@@ -3,7 +3,7 @@
 //! decide who may do what: they ask the server, which asks here.
 
 use crate::{
-    entities::user,
+    entities::{notification, user},
     error::{AppError, AppResult},
     model::Role,
 };
@@ -46,16 +46,13 @@ pub struct Viewer(pub Option<user::Model>);
 pub struct Unread(pub u64);
 
 /// Loads the active user recorded in a web session, if any, with their unread notifications
-/// (those without a read date), in one query.
+/// ([`notification::unread`]), in one query.
 pub async fn user_of_session(
     db: &DatabaseConnection,
     session: &Session,
 ) -> Option<(user::Model, Unread)> {
     let id = session.get::<i32>(USER_ID).await.ok().flatten()?;
-    let unread = Expr::cust(
-        "(SELECT COUNT(*) FROM notifications WHERE notifications.user_id = users.id \
-         AND notifications.read_at IS NULL)",
-    );
+    let unread = Expr::SubQuery(None, Box::new(notification::unread_of_each_user().into()));
     let query = user::Entity::find_by_id(id)
         .expr_as(unread, "unread")
         .build(db.get_database_backend());

@@ -35,7 +35,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(30))
+                    .busy_timeout(BUSY)
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
@@ -46,21 +46,44 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .min_connections(1)
             .test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
-    Database::connect(opts).await
+    if !url.starts_with("sqlite:") {
+        return Database::connect(opts).await;
+    }
+    // A new SQLite file is switched to WAL by its first connection, which needs a lock that
+    // SQLite cannot wait for: an instance that connects while another one, started at the same
+    // moment, migrates the new file is told "database is locked" at once. It tries again, for
+    // as long as a query would wait for the lock.
+    let started = std::time::Instant::now();
+    loop {
+        match Database::connect(opts.clone()).await {
+            Err(e) if e.to_string().contains("database is locked") && started.elapsed() < BUSY => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            done => return done,
+        }
+    }
 }
+
+/// How long a SQLite connection waits for another one's write lock.
+const BUSY: Duration = Duration::from_secs(30);
 
 /// Why the database could not be made ready at start-up, in words an operator can act on.
 #[derive(Debug)]
 pub enum StartError {
     /// The database does not answer (or refuses the connection).
     Unreachable(DbErr),
-    /// The lock that serialises migrations between instances could not be taken.
+    /// Another instance held the migrations' lock longer than [`LOCK_WAIT`].
     Lock(DbErr),
+    /// The table that records the applied migrations (`seaql_migrations`) could not be read
+    /// or created.
+    MigrationTable(DbErr),
     /// The database holds migrations this program does not know: another instance, newer than
     /// this one, brought the schema further. Nothing was changed.
     NewerSchema(Vec<String>),
     /// A migration failed; it was rolled back with every other one of this start.
     Migration { name: String, error: DbErr },
+    /// The migrations ran but could not be committed; none is applied.
+    Commit(DbErr),
 }
 
 impl std::fmt::Display for StartError {
@@ -69,7 +92,13 @@ impl std::fmt::Display for StartError {
             Self::Unreachable(e) => write!(f, "base de données inaccessible : {e}"),
             Self::Lock(e) => write!(
                 f,
-                "verrou des migrations impossible à prendre sur la base de données : {e}"
+                "une autre instance met à jour le schéma de la base de données depuis plus de \
+                 {} s (verrou des migrations) ; relancez celle-ci quand elle aura fini : {e}",
+                LOCK_WAIT.as_secs()
+            ),
+            Self::MigrationTable(e) => write!(
+                f,
+                "table des migrations (seaql_migrations) illisible ou impossible à créer : {e}"
             ),
             Self::NewerSchema(unknown) => write!(
                 f,
@@ -83,6 +112,10 @@ impl std::fmt::Display for StartError {
                 "la migration {name} du schéma a échoué (aucune migration de ce démarrage n'est \
                  appliquée) : {error}"
             ),
+            Self::Commit(e) => write!(
+                f,
+                "validation des migrations du schéma impossible (aucune n'est appliquée) : {e}"
+            ),
         }
     }
 }
@@ -91,6 +124,10 @@ impl std::error::Error for StartError {}
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("Cassiope" in ASCII).
 const MIGRATION_LOCK: i64 = 0x4361_7373_696f_7065;
+
+/// How long an instance waits for another one's migrations before it gives up, on PostgreSQL
+/// (`lock_timeout`). SQLite waits its busy timeout, [`BUSY`].
+const LOCK_WAIT: Duration = Duration::from_secs(120);
 
 /// Connects and brings the schema up to date.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartError> {
@@ -102,17 +139,43 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, StartE
 /// Brings the schema up to date, so that any number of instances may start together on one
 /// database: every migration of this start runs in one transaction that first takes the
 /// database's lock (PostgreSQL: an advisory lock, held until the transaction ends; SQLite: the
-/// write lock, `BEGIN IMMEDIATE`). The first instance migrates; the others wait for it, then
-/// find nothing left to do. A schema that holds migrations this program does not know is left
-/// untouched and refused: this instance is older than the database.
+/// write lock, `BEGIN IMMEDIATE`). The first instance migrates; the others wait for it (up to
+/// [`LOCK_WAIT`] on PostgreSQL, [`BUSY`] on SQLite), then find nothing left to do. A schema that
+/// holds migrations this program does not know is left untouched and refused: this instance
+/// is older than the database. So a migration must be able to run inside a transaction (no
+/// `CREATE INDEX CONCURRENTLY`, no `PRAGMA foreign_keys`): see `migration/src/lib.rs`.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
-    let txn = begin_write(db).await.map_err(StartError::Unreachable)?;
-    if db.get_database_backend() == DbBackend::Postgres {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    let txn = begin_write(db).await.map_err(|e| {
+        // SQLite answers "database is locked" once its busy timeout is spent.
+        if sqlite && e.to_string().contains("locked") {
+            StartError::Lock(e)
+        } else {
+            StartError::Unreachable(e)
+        }
+    })?;
+    match migrate_in(&txn, sqlite).await {
+        Ok(()) => txn.commit().await.map_err(StartError::Commit),
+        Err(e) => {
+            if let Err(rollback) = txn.rollback().await {
+                tracing::warn!(error = %rollback, "rolling the migrations back");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn migrate_in(txn: &DatabaseTransaction, sqlite: bool) -> Result<(), StartError> {
+    if !sqlite {
+        let wait = LOCK_WAIT.as_millis();
+        txn.execute_unprepared(&format!("SET LOCAL lock_timeout = {wait}"))
+            .await
+            .map_err(StartError::Unreachable)?;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await
             .map_err(StartError::Lock)?;
     }
-    let applied = applied_migrations(&txn).await?;
+    let applied = applied_migrations(txn).await?;
     let known: Vec<String> = Migrator::migrations()
         .iter()
         .map(|m| m.name().to_owned())
@@ -126,26 +189,24 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
         return Err(StartError::NewerSchema(unknown));
     }
     for name in known.iter().filter(|name| !applied.contains(name)) {
-        Migrator::up(&txn, Some(1))
+        Migrator::up(txn, Some(1))
             .await
             .map_err(|error| StartError::Migration {
                 name: name.clone(),
                 error,
             })?;
     }
-    txn.commit().await.map_err(StartError::Unreachable)
+    Ok(())
 }
 
 /// The versions recorded in `seaql_migrations`, the table created first if it is missing.
 async fn applied_migrations(txn: &DatabaseTransaction) -> Result<Vec<String>, StartError> {
-    let fail = |error| StartError::Migration {
-        name: "seaql_migrations".to_owned(),
-        error,
-    };
-    Migrator::install(txn).await.map_err(fail)?;
+    Migrator::install(txn)
+        .await
+        .map_err(StartError::MigrationTable)?;
     Ok(Migrator::get_migration_models(txn)
         .await
-        .map_err(fail)?
+        .map_err(StartError::MigrationTable)?
         .into_iter()
         .map(|m| m.version)
         .collect())

@@ -113,3 +113,55 @@ async fn a_database_that_does_not_answer_is_named_as_such() {
         "{e}"
     );
 }
+
+/// A migration that fails (here the second one: its table is already there) is named, and the
+/// whole start is rolled back: not even the first migration nor the migrations' table remain.
+async fn a_failed_migration_rolls_the_whole_start_back(url: &str) {
+    let db = crate::db::connect(url).await.expect("connect");
+    db.execute_unprepared("CREATE TABLE invitations (id INTEGER PRIMARY KEY)")
+        .await
+        .expect("a table in the way");
+    match crate::db::migrate(&db).await {
+        Err(e @ StartError::Migration { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.starts_with("la migration m20261128_000002_invitations du schéma a échoué"),
+                "{message}"
+            );
+        }
+        Err(e) => panic!("failed for another reason: {e}"),
+        Ok(()) => panic!("a migration ran over an existing table"),
+    }
+    for table in ["users", "seaql_migrations"] {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        let found = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await;
+        assert!(found.is_err(), "{table} was left behind");
+    }
+}
+
+#[tokio::test]
+async fn a_failed_migration_rolls_the_whole_start_back_on_sqlite() {
+    a_failed_migration_rolls_the_whole_start_back(&file_sqlite_url()).await;
+}
+
+#[tokio::test]
+async fn a_failed_migration_rolls_the_whole_start_back_on_postgres() {
+    if let Some(url) = postgres_url().await {
+        a_failed_migration_rolls_the_whole_start_back(&url).await;
+    }
+}
+
+/// Every migration runs inside the start's one transaction: none may ask to run outside one.
+#[test]
+fn no_migration_asks_to_run_outside_a_transaction() {
+    for migration in Migrator::migrations() {
+        assert_ne!(
+            migration.use_transaction(),
+            Some(false),
+            "{}",
+            migration.name()
+        );
+    }
+}

@@ -69,7 +69,8 @@ impl PasswordGate {
     /// One check at a time, and sixteen waiting. Each check holds 7 MiB where the whole server
     /// otherwise runs in about 40 MB: a check per core would add that again at peak to check
     /// two passwords in the time of one, when a hundred officers log in over a day. A burst of
-    /// 17 logins waits at most about 0.6 s (about 35 ms a check in release).
+    /// 17 logins waits at most about 0.6 s (about 35 ms a check in release; the first login
+    /// with a hash of an older setting takes two turns, its check and its new hash).
     pub fn for_the_server() -> Self {
         PasswordGate::new(1, 16)
     }

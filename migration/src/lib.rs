@@ -1,4 +1,9 @@
 //! Database schema of Cassiopée, as sea-orm migrations that run on SQLite and PostgreSQL.
+//!
+//! At start-up every pending migration runs inside one transaction that holds the database's
+//! lock (`app::db::migrate`): a migration must work inside a transaction, so no
+//! `CREATE INDEX CONCURRENTLY` on PostgreSQL and no `PRAGMA foreign_keys` on SQLite (both are
+//! refused or ignored there), and none may set `use_transaction` to `false`.
 
 pub use sea_orm_migration::prelude::*;
 

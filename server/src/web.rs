@@ -252,23 +252,31 @@ const FORBIDDEN_PAGE: &str = r#"<!DOCTYPE html>
 "#;
 
 /// How many requests the server works on at once; the others wait their turn, in order of
-/// arrival, before anything is read or computed for them. Two cores and a pool of 4 (SQLite)
-/// or 16 (PostgreSQL) connections are busy with far fewer; without a bound, 500 officers
-/// enrolling at once each held a loaded web session and a query waiting for a connection
-/// (about 30 KB a request, 15 MB in all) for nothing.
+/// arrival, before their web session, their user or anything of their page is loaded. Two
+/// cores and a pool of 4 (SQLite) or 16 (PostgreSQL) connections are busy with far fewer;
+/// without a bound, 500 officers enrolling at once each held a loaded web session and a query
+/// waiting for a connection (about 30 KB a request, 15 MB in all) for nothing.
 pub(crate) const IN_FLIGHT: usize = 32;
 
 /// Waits for one of the [`IN_FLIGHT`] turns, then lets the request in; the turn is given back
-/// when its answer is ready.
+/// once the answer's headers are ready (its body is compressed and sent after). A request that
+/// waited [`ANSWER_WITHIN`] without a turn gets a French 503.
 pub(crate) async fn take_a_turn(
     State(turns): State<Arc<Semaphore>>,
     req: Request,
     next: Next,
 ) -> Response {
-    match turns.acquire().await {
-        Ok(_turn) => next.run(req).await,
-        // The semaphore is never closed.
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    match tokio::time::timeout(ANSWER_WITHIN, turns.acquire()).await {
+        Ok(Ok(_turn)) => next.run(req).await,
+        // Never closed: only a wait too long ends here.
+        Ok(Err(_)) | Err(_) => {
+            tracing::warn!(path = %req.uri().path(), "no turn in time");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Le serveur est très occupé : réessayez dans un instant.",
+            )
+                .into_response()
+        }
     }
 }
 

@@ -307,7 +307,7 @@ pub async fn centre<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<Centr
 pub async fn unread_count<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<u64> {
     Ok(notification::Entity::find()
         .filter(notification::Column::UserId.eq(user_id))
-        .filter(notification::Column::ReadAt.is_null())
+        .filter(notification::unread())
         .count(db)
         .await?)
 }
@@ -321,7 +321,7 @@ pub async fn mark_all_read<C: ConnectionTrait>(
     let res = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Some(now)))
         .filter(notification::Column::UserId.eq(user_id))
-        .filter(notification::Column::ReadAt.is_null())
+        .filter(notification::unread())
         .exec(db)
         .await?;
     Ok(res.rows_affected)
