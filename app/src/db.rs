@@ -199,6 +199,30 @@ async fn migrate_in(txn: &DatabaseTransaction, sqlite: bool) -> Result<(), Start
     Ok(())
 }
 
+/// Whether the database answers and holds every migration of this program, for `/readyz`; the
+/// French reason otherwise.
+pub async fn ready(db: &DatabaseConnection) -> Result<(), String> {
+    let applied: Vec<String> = Migrator::get_migration_models(db)
+        .await
+        .map_err(|e| format!("base de données inaccessible : {e}"))?
+        .into_iter()
+        .map(|m| m.version)
+        .collect();
+    let missing: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .filter(|name| !applied.contains(name))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "migrations du schéma non appliquées : {}",
+            missing.join(", ")
+        ))
+    }
+}
+
 /// The versions recorded in `seaql_migrations`, the table created first if it is missing.
 async fn applied_migrations(txn: &DatabaseTransaction) -> Result<Vec<String>, StartError> {
     Migrator::install(txn)

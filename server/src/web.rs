@@ -64,6 +64,42 @@ fn routes() -> Vec<AxumRouteListing> {
 }
 
 pub fn router(state: AppState, config: &Config) -> Router {
+    // The probes of the operator's supervisor and load balancer: no session, no turn to wait.
+    let probes = Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+        .with_state(state.db.clone());
+    probes.merge(app_router(state, config))
+}
+
+/// `/healthz`: the process is up and answers.
+async fn healthz() -> Response {
+    no_store((StatusCode::OK, "ok\n").into_response())
+}
+
+/// `/readyz`: the database answers and every migration of this program is applied; else 503
+/// with the French reason (the load balancer sends no one to this instance meanwhile).
+async fn readyz(State(db): State<DatabaseConnection>) -> Response {
+    let answer = match app::db::ready(&db).await {
+        Ok(()) => (StatusCode::OK, "prêt\n".to_owned()),
+        Err(reason) => {
+            tracing::warn!(%reason, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, format!("{reason}\n"))
+        }
+    };
+    no_store(answer.into_response())
+}
+
+/// A probe's answer is never kept by a cache.
+fn no_store(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    res
+}
+
+fn app_router(state: AppState, config: &Config) -> Router {
     let routes = routes();
     let db = state.db.clone();
     let public_url = state.public_url.clone();

@@ -295,3 +295,36 @@ async fn requests_beyond_the_turns_wait_and_none_is_refused() {
     }
     assert_eq!(most.load(Ordering::SeqCst), 3, "three at once, never more");
 }
+
+/// The operator's probes: `/healthz` answers while the process is up; `/readyz` while the
+/// database answers with every migration applied, else 503 with the French reason. Neither
+/// starts a web session nor is kept by a cache.
+#[tokio::test]
+async fn the_probes_say_whether_the_instance_is_up_and_ready() {
+    use sea_orm::ConnectionTrait;
+    let app = test_app().await;
+    for (path, body) in [("/healthz", "ok\n"), ("/readyz", "prêt\n")] {
+        let res = app.send(get(path, None)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert!(res.headers().get(header::SET_COOKIE).is_none(), "{path}");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store", "{path}");
+        assert_eq!(body_text(res).await, body, "{path}");
+    }
+    // The last migration undone in the record: this instance is not ready.
+    app.db
+        .execute_unprepared(
+            "DELETE FROM seaql_migrations WHERE version = 'm20261130_000007_catalogue_index'",
+        )
+        .await
+        .unwrap();
+    let res = app.send(get("/readyz", None)).await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        body_text(res).await,
+        "migrations du schéma non appliquées : m20261130_000007_catalogue_index\n"
+    );
+    assert_eq!(
+        app.send(get("/healthz", None)).await.status(),
+        StatusCode::OK
+    );
+}
