@@ -9,7 +9,10 @@ use chrono::Utc;
 use futures::stream::{FuturesUnordered, StreamExt};
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Attachment, Mailbox, MultiPart, header::ContentType},
+    message::{
+        Attachment, Mailbox, MultiPart,
+        header::{ContentType, Header, HeaderName, HeaderValue},
+    },
     transport::smtp::authentication::Credentials,
 };
 use sea_orm::DatabaseConnection;
@@ -188,7 +191,8 @@ pub fn build(config: &MailConfig, row: &email_outbox::Model) -> Result<Message, 
         .from(config.from.clone())
         .to(to)
         .subject(row.subject.clone())
-        .message_id(Some(format!("<courriel-{}@{domain}>", row.id)));
+        .message_id(Some(format!("<courriel-{}@{domain}>", row.id)))
+        .header(AutoSubmitted);
     let message = match &row.ics_attachment {
         Some(ics) => {
             let method = if ics.contains("METHOD:CANCEL") {
@@ -208,6 +212,29 @@ pub fn build(config: &MailConfig, row: &email_outbox::Model) -> Result<Message, 
         None => builder.multipart(body),
     };
     message.map_err(|e| e.to_string())
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): the email is sent by a program, so that
+/// out-of-office replies and other automatic answers do not answer it.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        if s.trim().eq_ignore_ascii_case("auto-generated") {
+            Ok(AutoSubmitted)
+        } else {
+            Err(format!("Auto-Submitted inattendu : {s}").into())
+        }
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
 }
 
 #[cfg(test)]

@@ -166,6 +166,8 @@ async fn a_promotion_email_arrives_through_smtp() {
     assert!(text.contains("Bonjour Bruno Second,"), "{text}");
     assert!(text.contains(&format!("/sessions/{}", s.id)), "{text}");
     assert!(header(promotion, "Message-ID").starts_with("<courriel-"));
+    // RFC 3834: sent by a program, so that out-of-office replies do not answer it.
+    assert_eq!(header(promotion, "Auto-Submitted"), "auto-generated");
     // The session as a calendar entry, at the right time in Paris.
     let ics = calendar_part(promotion).expect("a .ics attachment");
     let cal: icalendar::Calendar = ics.parse().expect("a parseable calendar");
