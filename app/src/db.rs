@@ -19,36 +19,33 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30));
-    if url.starts_with("sqlite:") {
-        if let Some(dir) = sqlite_parent_dir(url) {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| DbErr::Custom(format!("cannot create {dir}: {e}")))?;
-        }
-        // A connection to a local file cannot be dropped by a network: no ping before each
-        // query (by default the pool pings every connection it hands out, which on SQLite is
-        // one more round trip to the connection's thread: 1 query in 2 was a ping).
-        // Four connections: SQLite writes one at a time and the machines have two cores; each
-        // connection is a thread with its own page cache.
-        opts.max_connections(4)
-            .min_connections(1)
-            .test_before_acquire(false)
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(BUSY)
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
-    } else {
+    if !url.starts_with("sqlite:") {
         // Pinged only after 30 s unused, when the server, a proxy or a firewall may have
         // dropped it; a connection in use answers its queries without a ping before each.
         opts.max_connections(16)
             .min_connections(1)
             .test_before_acquire_if_idle_for(Duration::from_secs(30));
-    }
-    if !url.starts_with("sqlite:") {
         return Database::connect(opts).await;
     }
+    if let Some(dir) = sqlite_parent_dir(url) {
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| DbErr::Custom(format!("cannot create {dir}: {e}")))?;
+    }
+    // A connection to a local file cannot be dropped by a network: no ping before each query
+    // (by default the pool pings every connection it hands out, which on SQLite is one more
+    // round trip to the connection's thread: 1 query in 2 was a ping). Four connections:
+    // SQLite writes one at a time and the machines have two cores; each connection is a
+    // thread with its own page cache.
+    opts.max_connections(4)
+        .min_connections(1)
+        .test_before_acquire(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(BUSY)
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
     // A new SQLite file is switched to WAL by its first connection, which needs a lock that
     // SQLite cannot wait for: an instance that connects while another one, started at the same
     // moment, migrates the new file is told "database is locked" at once. It tries again, for
@@ -72,8 +69,9 @@ const BUSY: Duration = Duration::from_secs(30);
 pub enum StartError {
     /// The database does not answer (or refuses the connection).
     Unreachable(DbErr),
-    /// Another instance held the migrations' lock longer than [`LOCK_WAIT`].
-    Lock(DbErr),
+    /// Another instance held the migrations' lock longer than this one waited for it
+    /// ([`LOCK_WAIT`] on PostgreSQL, [`BUSY`] on SQLite).
+    Lock { waited: Duration, error: DbErr },
     /// The table that records the applied migrations (`seaql_migrations`) could not be read
     /// or created.
     MigrationTable(DbErr),
@@ -90,11 +88,11 @@ impl std::fmt::Display for StartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Unreachable(e) => write!(f, "base de données inaccessible : {e}"),
-            Self::Lock(e) => write!(
+            Self::Lock { waited, error } => write!(
                 f,
                 "une autre instance met à jour le schéma de la base de données depuis plus de \
-                 {} s (verrou des migrations) ; relancez celle-ci quand elle aura fini : {e}",
-                LOCK_WAIT.as_secs()
+                 {} s (verrou des migrations) ; relancez celle-ci quand elle aura fini : {error}",
+                waited.as_secs()
             ),
             Self::MigrationTable(e) => write!(
                 f,
@@ -149,7 +147,10 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), StartError> {
     let txn = begin_write(db).await.map_err(|e| {
         // SQLite answers "database is locked" once its busy timeout is spent.
         if sqlite && e.to_string().contains("locked") {
-            StartError::Lock(e)
+            StartError::Lock {
+                waited: BUSY,
+                error: e,
+            }
         } else {
             StartError::Unreachable(e)
         }
@@ -173,13 +174,13 @@ async fn migrate_in(txn: &DatabaseTransaction, sqlite: bool) -> Result<(), Start
             .map_err(StartError::Unreachable)?;
         txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await
-            .map_err(StartError::Lock)?;
+            .map_err(|error| StartError::Lock {
+                waited: LOCK_WAIT,
+                error,
+            })?;
     }
     let applied = applied_migrations(txn).await?;
-    let known: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
-        .collect();
+    let known = known_migrations();
     let unknown: Vec<String> = applied
         .iter()
         .filter(|v| !known.contains(v))
@@ -208,9 +209,8 @@ pub async fn ready(db: &DatabaseConnection) -> Result<(), String> {
         .into_iter()
         .map(|m| m.version)
         .collect();
-    let missing: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_owned())
+    let missing: Vec<String> = known_migrations()
+        .into_iter()
         .filter(|name| !applied.contains(name))
         .collect();
     if missing.is_empty() {
@@ -221,6 +221,14 @@ pub async fn ready(db: &DatabaseConnection) -> Result<(), String> {
             missing.join(", ")
         ))
     }
+}
+
+/// The versions of this program's migrations, in order.
+fn known_migrations() -> Vec<String> {
+    Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
 }
 
 /// The versions recorded in `seaql_migrations`, the table created first if it is missing.

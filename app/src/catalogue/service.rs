@@ -257,10 +257,12 @@ async fn page_of_groups<C: ConnectionTrait>(
     }
     // The kept sessions of those trainings, with the training (joined by `kept` already) and
     // the viewer's own place in each (one row per session and officer at most).
-    let own_place = own_place(viewer_id);
     let sessions = kept(filters, now)
         .filter(session::Column::TrainingId.is_in(ids.clone()))
-        .expr_as(Expr::SubQuery(None, Box::new(own_place.into())), "mine")
+        .expr_as(
+            Expr::SubQuery(None, Box::new(own_place(viewer_id).into())),
+            "mine",
+        )
         .select_also(training::Entity)
         .order_by_asc(session::Column::StartsAt)
         .order_by_asc(session::Column::Id)

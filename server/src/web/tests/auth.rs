@@ -130,17 +130,7 @@ async fn a_login_starts_from_empty_session_data() {
     app.user("second@test.demo", Role::Officer).await;
     // The first user leaves a pending message in the session (a staff action's outcome)…
     let first = app.login("premier@test.demo", None).await;
-    let res = app
-        .send(
-            post("/api/notifications/tout-lu")
-                .header(header::ACCEPT, "text/html")
-                .header(header::COOKIE, &first)
-                .header(header::REFERER, "http://cassiopee.test/notifications")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    mark_all_read(&app, &first).await;
     // … then someone else logs in on the same browser: nothing of it is shown to them.
     let second = app.login("second@test.demo", Some(&first)).await;
     let res = app.send(get("/formations", Some(&second))).await;
@@ -317,17 +307,22 @@ async fn the_header_counts_the_viewers_unread_notifications() {
     let cookie = app.login("lecteur@test.demo", None).await;
     let html = body_text(app.send(get("/formations", Some(&cookie))).await).await;
     assert!(html.contains(">2 non lues<"), "two unread in the header");
+    mark_all_read(&app, &cookie).await;
+    let html = body_text(app.send(get("/formations", Some(&cookie))).await).await;
+    assert!(!html.contains("non lue"), "none left unread");
+}
+
+/// « Tout marquer comme lu » posted by the form of `/notifications` (a redirect back to it).
+async fn mark_all_read(app: &TestApp, cookie: &str) {
     let res = app
         .send(
             post("/api/notifications/tout-lu")
                 .header(header::ACCEPT, "text/html")
-                .header(header::COOKIE, &cookie)
+                .header(header::COOKIE, cookie)
                 .header(header::REFERER, "http://cassiopee.test/notifications")
                 .body(Body::empty())
                 .unwrap(),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    let html = body_text(app.send(get("/formations", Some(&cookie))).await).await;
-    assert!(!html.contains("non lue"), "none left unread");
 }
