@@ -2,7 +2,8 @@ import { defineConfig } from "@playwright/test";
 import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH, PHONE } from "./phone";
 
 // Runs against the release binary started by ../scripts/e2e-server.sh (fresh SQLite database
-// with the demo data and the officers e2e-1 … e2e-12). Build first: `cargo leptos build --release`.
+// with the demo data and the officers e2e-1 … e2e-19; with CASSIOPEE_E2E_TOPOLOGY=nginx, two
+// instances on PostgreSQL behind nginx). Build first: `cargo leptos build --release`.
 // Browsers are never downloaded: Debian's chromium (/usr/bin/chromium) is used.
 export default defineConfig({
   testDir: "./tests",
@@ -37,5 +38,8 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
+    // Stopped as systemd stops it: the instances answer what is in flight and finish their
+    // email batch, so that every email written is also marked sent.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
   },
 });

@@ -6,7 +6,8 @@
 #
 # demo: wasm32 target, cargo-leptos, wasm-bindgen-cli (Cargo.lock's version), npm packages
 #       (binaryen's wasm-opt, DSFR), DSFR assets copied into public/dsfr/.
-# test: the same, plus rustfmt and clippy, Debian's chromium for Playwright and aiosmtpd (PyPI)
+# test: the same, plus rustfmt and clippy, Debian's chromium for Playwright, Debian's nginx for
+#       the production topology's test, and aiosmtpd (PyPI)
 #       for the SMTP tests.
 #
 # When sourced, it leaves end2end/node_modules/.bin (wasm-opt 132 from npm `binaryen`) and
@@ -236,6 +237,20 @@ cas_chromium() {
     [[ -x /usr/bin/chromium ]] || cas_die "/usr/bin/chromium missing after apt-get install chromium"
 }
 
+# The production topology's test (scripts/topology.sh) puts Debian's nginx in front of two
+# instances; the light flavour has the proxy and upstream modules it needs.
+cas_nginx() {
+    if [[ -x /usr/sbin/nginx ]]; then
+        cas_say "nginx: present"
+        return
+    fi
+    cas_say "installing Debian's nginx-light"
+    cas_as_root apt-get update -q
+    # No service is started by the package here: the test runs its own nginx on loopback.
+    cas_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light
+    [[ -x /usr/sbin/nginx ]] || cas_die "/usr/sbin/nginx missing after apt-get install nginx-light"
+}
+
 # The tests start a real SMTP server: aiosmtpd (aio-libs), from PyPI.
 CAS_AIOSMTPD_VERSION="1.4.6"
 cas_smtp_server() {
@@ -272,6 +287,7 @@ cas_setup() {
     cas_style
     if [[ "$mode" == test ]]; then
         cas_chromium
+        cas_nginx
         cas_smtp_server
     fi
     cas_say "done"

@@ -11,6 +11,7 @@ use crate::{
         my_programme::MyProgrammePage,
         my_trainings::MyTrainingsPage,
         notifications::{NotificationsPage, OutboxPage, ProfilePage},
+        password_reset::{ForgotPasswordPage, NewPasswordPage},
         session::{InvitationPageView, SessionPageView},
         staff::{
             accounts::StaffAccountsPage,
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                 <FlashMessage/>
                 <Routes fallback=NotFound>
                     <Route path=path!("/connexion") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mot-de-passe") view=NewPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/formations") view=CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions/:id") view=SessionPageView ssr=SsrMode::Async/>
                     <Route path=path!("/invitations/:token") view=InvitationPageView ssr=SsrMode::Async/>

@@ -35,6 +35,18 @@ pub async fn keep_alive(session: &Session, now: chrono::DateTime<chrono::Utc>) {
     }
 }
 
+/// The client a request comes from (its address, or the one a trusted proxy received it
+/// from), found by the server's middleware and stored in the request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);
+
+/// The current request's client address, when the server's middleware found it.
+pub fn client_addr() -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
+        .map(|ClientAddr(addr)| addr)
+}
+
 /// The user a request comes from, resolved once per request by the server's middleware (from
 /// the session cookie) and stored in the request's extensions.
 #[derive(Clone, Debug, Default)]
@@ -46,12 +58,25 @@ pub struct Viewer(pub Option<user::Model>);
 pub struct Unread(pub u64);
 
 /// Loads the active user recorded in a web session, if any, with their unread notifications
-/// ([`notification::unread`]), in one query.
+/// ([`notification::unread`]), in one query. [`AppError::Unavailable`] when the database (of
+/// the web sessions or of the users) does not answer: the caller is then neither anonymous nor
+/// known, and must not be treated as either.
 pub async fn user_of_session(
     db: &DatabaseConnection,
     session: &Session,
-) -> Option<(user::Model, Unread)> {
-    let id = session.get::<i32>(USER_ID).await.ok().flatten()?;
+) -> Result<Option<(user::Model, Unread)>, AppError> {
+    let id = match session.get::<i32>(USER_ID).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return Ok(None),
+        Err(tower_sessions::session::Error::Store(
+            tower_sessions::session_store::Error::Backend(e),
+        )) => {
+            tracing::warn!(error = %e, "web session not loaded");
+            return Err(AppError::Unavailable);
+        }
+        // A record that does not decode is no session.
+        Err(_) => return Ok(None),
+    };
     let unread = Expr::SubQuery(None, Box::new(notification::unread_of_each_user().into()));
     let query = user::Entity::find_by_id(id)
         .expr_as(unread, "unread")
@@ -67,10 +92,11 @@ pub async fn user_of_session(
         )))
     };
     match found.await {
-        Ok(found) => found.filter(|(u, _)| u.active),
+        Ok(found) => Ok(found.filter(|(u, _)| u.active)),
+        Err(e) if crate::error::is_unreachable(&e) => Err(AppError::from(e)),
         Err(e) => {
             tracing::error!(error = %e, "loading the session's user");
-            None
+            Ok(None)
         }
     }
 }

@@ -25,6 +25,12 @@ pub enum AppError {
     Invalid(FormErrors),
     /// Too many requests at once (password checks): try again in a moment (HTTP 429).
     TooBusy,
+    /// Too many failed logins for this account or from this address: the seconds to wait
+    /// (HTTP 429, with `Retry-After`).
+    TooManyAttempts(u32),
+    /// The database does not answer (stopped, restarting, out of reach): nothing was done, try
+    /// again in a moment (HTTP 503).
+    Unavailable,
     /// Anything else; details are in the server log.
     Internal,
 }
@@ -41,7 +47,8 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Refused(_) | AppError::Invalid(_) => 422,
-            AppError::TooBusy => 429,
+            AppError::TooBusy | AppError::TooManyAttempts(_) => 429,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
     }
@@ -59,6 +66,15 @@ impl fmt::Display for AppError {
                 _ => f.write_str("Le formulaire contient des erreurs : corrigez les champs signalés."),
             },
             AppError::TooBusy => f.write_str("Trop de tentatives, réessayez dans un instant."),
+            AppError::Unavailable => f.write_str(UNAVAILABLE),
+            AppError::TooManyAttempts(seconds) => {
+                let minutes = seconds.div_ceil(60).max(1);
+                let unit = if minutes > 1 { "minutes" } else { "minute" };
+                write!(
+                    f,
+                    "Trop de tentatives de connexion : réessayez dans {minutes} {unit}."
+                )
+            }
             AppError::Internal => f.write_str(
                 "Une erreur technique est survenue. Réessayez dans un instant ; si elle persiste, contactez la MiRVOG.",
             ),
@@ -67,6 +83,9 @@ impl fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+/// What a visitor reads while the database is out of reach.
+pub const UNAVAILABLE: &str = "Cassiopée est momentanément indisponible : rien n'a été enregistré. Réessayez dans un instant.";
 
 /// The fields of a form that were refused, with what was typed in every field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,8 +141,38 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_unreachable(&err) {
+            tracing::warn!(error = %err, "database out of reach");
+            return AppError::Unavailable;
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
+    }
+}
+
+/// The database cannot be reached (stopped, restarting, the network), as opposed to a query
+/// it refused: the request is not at fault, and may be tried again.
+#[cfg(feature = "ssr")]
+pub fn is_unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, error::SqlxError};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                SqlxError::Io(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
+                | SqlxError::Tls(_) => true,
+                // PostgreSQL's classes 08 (connection exception) and 57P (the server shutting
+                // down or starting up).
+                SqlxError::Database(db) => db
+                    .code()
+                    .is_some_and(|c| c.starts_with("08") || c.starts_with("57P")),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 

@@ -26,8 +26,26 @@ fn unique_suffix() -> String {
     )
 }
 
-/// A fresh in-memory database with the real migrations.
+/// The tests' databases run on PostgreSQL instead of SQLite when `CASSIOPEE_TEST_ENGINE` is
+/// `postgres` (the second pass of the Rust tests in `scripts/test.sh`): every test that takes
+/// [`test_db`] or [`file_sqlite`] then runs on a new PostgreSQL database, with the production
+/// connection settings.
+pub fn on_postgres() -> bool {
+    std::env::var("CASSIOPEE_TEST_ENGINE").as_deref() == Ok("postgres")
+}
+
+async fn postgres_for_every_test() -> DatabaseConnection {
+    match postgres().await {
+        Some(db) => db,
+        None => panic!("CASSIOPEE_TEST_ENGINE=postgres but PostgreSQL does not answer"),
+    }
+}
+
+/// A fresh in-memory database with the real migrations (PostgreSQL: see [`on_postgres`]).
 pub async fn test_db() -> DatabaseConnection {
+    if on_postgres() {
+        return postgres_for_every_test().await;
+    }
     // One connection: every connection to `:memory:` would otherwise be its own empty database.
     let mut opts = ConnectOptions::new("sqlite::memory:".to_owned());
     opts.max_connections(1)
@@ -65,8 +83,12 @@ pub async fn status_of<C: ConnectionTrait>(
         .status
 }
 
-/// A migrated SQLite database in a fresh file, with the production connection settings.
+/// A migrated SQLite database in a fresh file, with the production connection settings
+/// (PostgreSQL: see [`on_postgres`]).
 pub async fn file_sqlite() -> DatabaseConnection {
+    if on_postgres() {
+        return postgres_for_every_test().await;
+    }
     crate::db::connect_and_migrate(&file_sqlite_url())
         .await
         .expect("file sqlite")

@@ -3,7 +3,8 @@
 // officer's flows work with the keyboard alone, with the focus visible; each error is tied to
 // its field.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { BASE_URL } from "../phone";
 import {
   ACTION,

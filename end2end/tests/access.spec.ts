@@ -1,5 +1,5 @@
 // (d) and (e) Access rules: staff pages refuse officers, officer pages need a login.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login, officer, pathIs } from "./helpers";
 
 test("an officer opening /gestion gets 403 « Accès refusé »", async ({ page }) => {

@@ -1,6 +1,6 @@
 // The catalogue on a phone (issue 12): the filters stay folded until used, so that the first
 // screen of a 390×844 phone shows a session; they open without script and say how many apply.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login, newPhoneContext, officer, open } from "./helpers";
 
 for (const js of [true, false]) {

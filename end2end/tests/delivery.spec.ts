@@ -1,7 +1,8 @@
 // What a phone downloads (issue 12), on the release build: pages, the wasm and the DSFR go out
 // compressed; the bundle (hashed names) and the DSFR (under its version) are kept a year;
 // pages never; the app is installable.
-import { expect, test, type Request } from "@playwright/test";
+import { type Request } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { BASE_URL, PHONE } from "../phone";
 import { loginByApi, officer, waitForHydration } from "./helpers";
 

@@ -1,5 +1,5 @@
 // (a) An officer books a seat on a session with several places left.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   ACTION,
   SEVERAL_PLACES_LEFT,

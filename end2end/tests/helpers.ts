@@ -5,7 +5,7 @@ import { BASE_URL, PHONE } from "../phone";
 
 export const E2E_PASSWORD = "E2e-motdepasse";
 
-/** The e-mail of test officer N (created by scripts/e2e-server.sh for N in 1..18). */
+/** The e-mail of test officer N (created by scripts/e2e-server.sh for N in 1..19). */
 export const officer = (n: number): string => `e2e-${n}@mirvog.demo`;
 
 /** « 1 place restante » (and not « 11 places restantes »). */

@@ -1,7 +1,8 @@
 // Notifications (product §5): an officer promoted from the waitlist sees the unread count in the
 // header, opens the notification and lands on the session; an email kind turned off in
 // « Profil » queues no mail of that kind (seen in the administrators' « Courriels »).
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ACTION, login, newPhoneContext, officer, open } from "./helpers";
 import { BASE_URL } from "../phone";
 import { DESKTOP, plannedSession, staffLogin } from "./staff-helpers";

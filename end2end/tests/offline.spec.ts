@@ -2,7 +2,8 @@
 // for reading offline with the banner « Hors ligne — données du … », disables the actions until
 // the network returns, forgets everything at logout, never shows one account's pages to another,
 // and is replaced with its caches by a new build.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import * as fs from "fs";
 import * as path from "path";
 import {

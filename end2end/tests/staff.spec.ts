@@ -1,7 +1,8 @@
 // The staff workspace on a desktop: plan a training and a session, publish it, enrol three
 // officers at once, take attendance, cancel another session; the officer sees the result.
 // Labels come from the UI contract (product.md §4).
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { login as officerLogin, myUpcomingEntry, newPhoneContext, officer, open } from "./helpers";
 import { DESKTOP, inDays, message, plannedSession, staffLogin } from "./staff-helpers";
 

@@ -1,7 +1,8 @@
 // Statistics (product §6, /gestion/statistiques) on the demo data: staff change the period and
 // the theme and the figures and charts follow; the export downloads the table shown; officers
 // are refused.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { readFileSync } from "node:fs";
 import { login, officer } from "./helpers";
 import { DESKTOP, staffLogin } from "./staff-helpers";

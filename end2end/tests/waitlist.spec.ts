@@ -1,7 +1,8 @@
 // (b) and (c) The waitlist of a full session, first with JavaScript (actions in place), then
 // without (forms posted, then a redirect back to the page). Each flow takes the first session
 // still showing « 1 place restante », so the two never share one, in either order.
-import { expect, test, type Browser } from "@playwright/test";
+import { type Browser } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   ACTION,
   ONE_PLACE_LEFT,

@@ -14,6 +14,9 @@ mod m20261128_000004_scheduled_notices;
 mod m20261128_000005_calendar_feeds;
 mod m20261129_000006_reminder_dates_and_session_owners;
 mod m20261130_000007_catalogue_index;
+mod m20261130_000008_unsubscribe_links;
+mod m20261130_000009_login_attempts;
+mod m20261130_000010_password_resets;
 
 pub struct Migrator;
 
@@ -28,6 +31,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_calendar_feeds::Migration),
             Box::new(m20261129_000006_reminder_dates_and_session_owners::Migration),
             Box::new(m20261130_000007_catalogue_index::Migration),
+            Box::new(m20261130_000008_unsubscribe_links::Migration),
+            Box::new(m20261130_000009_login_attempts::Migration),
+            Box::new(m20261130_000010_password_resets::Migration),
         ]
     }
 }

@@ -51,9 +51,20 @@ enum Sub {
     /// Charge un jeu de données : --demo (démonstration) ou --large (mesures de performance)
     #[command(help_template = HELP_TEMPLATE)]
     Seed(SeedArgs),
-    /// Crée un compte
-    #[command(name = "create-user", help_template = HELP_TEMPLATE)]
+    /// Crée un compte ; le mot de passe est demandé (ou lu sur l'entrée standard)
+    #[command(name = "create-user", help_template = HELP_TEMPLATE, after_help = PASSWORD_HELP)]
     CreateUser(CreateUserArgs),
+    /// Donne un nouveau mot de passe à un compte et ferme ses sessions ; il est demandé (ou lu
+    /// sur l'entrée standard)
+    #[command(name = "reset-password", help_template = HELP_TEMPLATE, after_help = PASSWORD_HELP)]
+    ResetPassword(ResetPasswordArgs),
+    /// Écrit une copie cohérente de la base dans FICHIER, pendant que le serveur tourne
+    /// (SQLite : VACUUM INTO ; PostgreSQL : pg_dump, qui doit être installé)
+    #[command(help_template = HELP_TEMPLATE)]
+    Backup(BackupArgs),
+    /// Vérifie la base sans la modifier : schéma, intégrité, règles du §3, nombre de lignes
+    #[command(help_template = HELP_TEMPLATE)]
+    Check,
     /// Simule une année de la MiRVOG avec Cassiopée et à l'ère du courriel, et compare le
     /// remplissage (sur une base temporaire, sans toucher à DATABASE_URL)
     #[command(help_template = HELP_TEMPLATE)]
@@ -86,10 +97,38 @@ struct CreateUserArgs {
     /// Rôle : officer, staff ou admin
     #[arg(long, value_name = "RÔLE", value_parser = parse_role)]
     role: Role,
-    /// Mot de passe (12 caractères au moins)
-    #[arg(long, value_name = "MOT_DE_PASSE")]
-    password: String,
+    /// Refused: see [`PASSWORD_ON_THE_COMMAND_LINE`].
+    #[arg(long, hide = true)]
+    password: Option<String>,
 }
+
+#[derive(Debug, Args)]
+struct BackupArgs {
+    /// Le fichier à écrire (jamais un fichier existant)
+    #[arg(value_name = "FICHIER")]
+    file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct ResetPasswordArgs {
+    /// Adresse électronique du compte
+    #[arg(long, value_name = "ADRESSE")]
+    email: String,
+    /// Refused: see [`PASSWORD_ON_THE_COMMAND_LINE`].
+    #[arg(long, hide = true)]
+    password: Option<String>,
+}
+
+const PASSWORD_HELP: &str = "\
+Le mot de passe (10 caractères au moins) est demandé deux fois, sans écho, quand la commande est
+lancée dans un terminal ; sinon il est lu sur la première ligne de l'entrée standard :
+  printf '%s\\n' \"$MOT_DE_PASSE\" | cassiopee reset-password --email …
+Jamais sur la ligne de commande : la liste des processus et l'historique du shell la gardent.";
+
+/// A password given with `--password` would stay in the process list and the shell history.
+const PASSWORD_ON_THE_COMMAND_LINE: &str = "le mot de passe ne se donne pas sur la ligne de \
+commande (la liste des processus et l'historique du shell le garderaient) : lancez la commande \
+sans --password, elle le demande, ou donnez-le sur l'entrée standard.";
 
 fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| {
@@ -103,12 +142,17 @@ pub enum Command {
     Migrate,
     SeedDemo,
     SeedLarge,
+    /// The password is read afterwards (`password_input`), never from the arguments.
     CreateUser {
         email: String,
         name: String,
         role: Role,
-        password: String,
     },
+    ResetPassword {
+        email: String,
+    },
+    Backup(std::path::PathBuf),
+    Check,
     Simulate(Options),
 }
 
@@ -146,12 +190,27 @@ pub fn parse(args: &[String]) -> Parsed {
         Some(Sub::Migrate) => Command::Migrate,
         Some(Sub::Seed(s)) if s.large => Command::SeedLarge,
         Some(Sub::Seed(_)) => Command::SeedDemo,
+        Some(Sub::CreateUser(CreateUserArgs {
+            password: Some(_), ..
+        }))
+        | Some(Sub::ResetPassword(ResetPasswordArgs {
+            password: Some(_), ..
+        })) => {
+            return Parsed::Print {
+                text: format!(
+                    "Erreur : {PASSWORD_ON_THE_COMMAND_LINE}\n\nVoir « cassiopee --help »."
+                ),
+                status: 2,
+            };
+        }
         Some(Sub::CreateUser(a)) => Command::CreateUser {
             email: a.email,
             name: a.name,
             role: a.role,
-            password: a.password,
         },
+        Some(Sub::ResetPassword(a)) => Command::ResetPassword { email: a.email },
+        Some(Sub::Backup(a)) => Command::Backup(a.file),
+        Some(Sub::Check) => Command::Check,
         Some(Sub::Simulate(flags)) => Command::Simulate(flags.into()),
         Some(Sub::Help) => {
             return Parsed::Print {
@@ -246,12 +305,22 @@ mod tests {
         assert_eq!(run("seed --demo"), Parsed::Run(Command::SeedDemo));
         assert_eq!(run("seed --large"), Parsed::Run(Command::SeedLarge));
         assert_eq!(
-            run("create-user --email a@b.fr --name Jean --role staff --password x"),
+            run("create-user --email a@b.fr --name Jean --role staff"),
             Parsed::Run(Command::CreateUser {
                 email: "a@b.fr".into(),
                 name: "Jean".into(),
                 role: Role::Staff,
-                password: "x".into()
+            })
+        );
+        assert_eq!(
+            run("backup /var/backups/cassiopee.sqlite"),
+            Parsed::Run(Command::Backup("/var/backups/cassiopee.sqlite".into()))
+        );
+        assert_eq!(run("check"), Parsed::Run(Command::Check));
+        assert_eq!(
+            run("reset-password --email a@b.fr"),
+            Parsed::Run(Command::ResetPassword {
+                email: "a@b.fr".into()
             })
         );
     }
@@ -293,11 +362,37 @@ mod tests {
         assert!(mistake("migrate now").contains("inattendu"));
         assert!(mistake("create-user --email a@b.fr").contains("obligatoire manquante"));
         assert!(
-            mistake("create-user --email a@b.fr --name J --role chef --password x")
+            mistake("create-user --email a@b.fr --name J --role chef")
                 .contains("rôle inconnu « chef »")
         );
         assert!(mistake("create-user --email").contains("attend une valeur"));
         assert!(mistake("seed --demo --demo").contains("deux fois"));
+        assert!(mistake("reset-password").contains("obligatoire manquante : --email"));
+        assert!(mistake("backup").contains("obligatoire manquante : FICHIER"));
+    }
+
+    #[test]
+    fn a_password_on_the_command_line_is_refused_and_the_help_says_how_to_give_it() {
+        for args in [
+            "create-user --email a@b.fr --name J --role staff --password secret-en-clair",
+            "reset-password --email a@b.fr --password secret-en-clair",
+            "reset-password --password=secret-en-clair --email a@b.fr",
+        ] {
+            let text = mistake(args);
+            assert!(
+                text.contains("ne se donne pas sur la ligne de commande"),
+                "{args}: {text}"
+            );
+            assert!(!text.contains("secret-en-clair"), "{args}: {text}");
+        }
+        for command in ["create-user", "reset-password"] {
+            let Parsed::Print { text, status: 0 } = run(&format!("{command} --help")) else {
+                panic!("{command} --help should print the help");
+            };
+            assert!(text.contains("entrée standard"), "{command}: {text}");
+            assert!(!text.contains("--password"), "{command}: {text}");
+        }
+        assert!(help().contains("reset-password"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Configuration from the environment, with the defaults documented in the README: the one
 //! place that reads it. Every value is checked here, with a French message naming the variable.
 
+use crate::web::client_addr::Networks;
 use lettre::message::Mailbox;
 use std::{fmt, net::SocketAddr, path::PathBuf};
 
@@ -14,6 +15,10 @@ pub struct Config {
     pub public_url: String,
     /// Where and how emails go.
     pub mail: MailSettings,
+    /// The proxies whose `X-Forwarded-For` is believed (`CASSIOPEE_TRUSTED_PROXIES`).
+    pub trusted_proxies: Networks,
+    /// Who may read `/metrics` (`CASSIOPEE_METRICS_ALLOW`).
+    pub metrics_allow: Networks,
 }
 
 /// The mail settings (`CASSIOPEE_MAIL_*`, `CASSIOPEE_SMTP_*`).
@@ -138,6 +143,14 @@ impl Config {
             public_url,
             mail: MailSettings::from_env()?,
             secure_cookies: flag("CASSIOPEE_SECURE_COOKIES", false)?,
+            trusted_proxies: Networks::parse(
+                "CASSIOPEE_TRUSTED_PROXIES",
+                &var("CASSIOPEE_TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
+            metrics_allow: Networks::parse(
+                "CASSIOPEE_METRICS_ALLOW",
+                &var("CASSIOPEE_METRICS_ALLOW").unwrap_or_else(|| "127.0.0.1, ::1".to_owned()),
+            )?,
             database_url,
             site_addr,
         })
@@ -156,5 +169,28 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
         Some(other) => Err(format!(
             "{name} invalide : « {other} » (attendu : true ou false)."
         )),
+    }
+}
+
+/// How log lines are written (`CASSIOPEE_LOG_FORMAT`): plain text for a person (`texte`, the
+/// default), or one JSON object per line for a log collector (`json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    pub fn from_env() -> Result<LogFormat, String> {
+        match var("CASSIOPEE_LOG_FORMAT")
+            .map(|v| v.trim().to_lowercase())
+            .as_deref()
+        {
+            None | Some("texte" | "text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(format!(
+                "CASSIOPEE_LOG_FORMAT invalide : « {other} » (attendu : texte ou json)."
+            )),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The rules of product §3 checked on what a database holds, whatever wrote it: the demo and
-//! large data sets (`seed`) and the simulated years (`simulate`). Each broken rule is returned
-//! as a sentence naming the rows, so that a failing test says what went wrong.
+//! large data sets (`seed`), the simulated years (`simulate`), a restored backup or a server
+//! killed under load (`cassiopee check`). Each broken rule is returned as a French sentence
+//! naming the rows, so that a failing test or an operator sees what went wrong.
 //!
 //! - §3.1 `seats_taken` equals the seat-holding places (inscrit, présent, absent, excusé) and
 //!   never exceeds the capacity;
@@ -29,19 +30,27 @@ fn attended(status: EnrolmentStatus) -> bool {
     matches!(status, Present | Absent | Excuse)
 }
 
-/// Every broken rule at `now`, in a stable order; empty when all hold.
+/// Every broken rule at `now`, in a stable order; empty when all hold (tests: a database that
+/// cannot be read fails the test).
+#[cfg(test)]
 pub(crate) async fn violations<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Vec<String> {
+    broken_rules(db, now)
+        .await
+        .expect("read sessions and places")
+}
+
+/// Every broken rule at `now`, in a stable order; empty when all hold.
+pub(crate) async fn broken_rules<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sea_orm::DbErr> {
     let sessions: BTreeMap<i32, session::Model> = session::Entity::find()
         .all(db)
-        .await
-        .expect("read sessions")
+        .await?
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let mut places = enrolment::Entity::find()
-        .all(db)
-        .await
-        .expect("read enrolments");
+    let mut places = enrolment::Entity::find().all(db).await?;
     places.sort_by_key(|e| e.id);
     let mut out = Vec::new();
 
@@ -50,13 +59,13 @@ pub(crate) async fn violations<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -
     for e in &places {
         if !pairs.insert((e.session_id, e.officer_id)) {
             out.push(format!(
-                "§3.2: officer {} has two rows in session {}",
+                "§3.2 : l'officier {} a deux lignes dans la session {}",
                 e.officer_id, e.session_id
             ));
         }
         by_session.entry(e.session_id).or_default().push(e);
         let Some(s) = sessions.get(&e.session_id) else {
-            out.push(format!("place {} of a missing session", e.id));
+            out.push(format!("la place {} est d'une session absente", e.id));
             continue;
         };
         check_place(e, s, now, &mut out);
@@ -67,13 +76,13 @@ pub(crate) async fn violations<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -
         let seats = rows.iter().filter(|e| holds_seat(e.status)).count() as i32;
         if s.seats_taken != seats {
             out.push(format!(
-                "§3.1: session {} counts {} seats taken, its places hold {seats}",
+                "§3.1 : la session {} compte {} places occupées, ses inscriptions en tiennent {seats}",
                 s.id, s.seats_taken
             ));
         }
         if s.seats_taken > s.capacity {
             out.push(format!(
-                "§3.1: session {} has {} seats taken for {}",
+                "§3.1 : la session {} a {} places occupées pour {}",
                 s.id, s.seats_taken, s.capacity
             ));
         }
@@ -81,14 +90,14 @@ pub(crate) async fn violations<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -
         let distinct: BTreeSet<i64> = ranks.iter().copied().collect();
         if distinct.len() != ranks.len() || ranks.iter().any(|r| *r < 1 || *r > s.waitlist_seq) {
             out.push(format!(
-                "§3.4: session {} has waitlist ranks {ranks:?} (counter {})",
+                "§3.4 : la session {} a les rangs d'attente {ranks:?} (compteur {})",
                 s.id, s.waitlist_seq
             ));
         }
         let open = s.status == SessionStatus::Publiee && s.starts_at > now;
         if open && !ranks.is_empty() && s.seats_taken < s.capacity {
             out.push(format!(
-                "§3.4: session {} has {} free seat(s) and {} officer(s) waiting",
+                "§3.4 : la session {} a {} place(s) libre(s) et {} officier(s) en attente",
                 s.id,
                 s.capacity - s.seats_taken,
                 ranks.len()
@@ -97,7 +106,7 @@ pub(crate) async fn violations<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -
     }
 
     check_overlaps(&places, &sessions, now, &mut out);
-    out
+    Ok(out)
 }
 
 /// The rules one place must keep on its own.
@@ -110,15 +119,15 @@ fn check_place(
     let waiting = e.status == EnrolmentStatus::ListeAttente;
     if waiting != e.waitlist_rank.is_some() {
         out.push(format!(
-            "§3.4: place {} is {:?} with rank {:?}",
+            "§3.4 : la place {} est {:?} avec le rang {:?}",
             e.id, e.status, e.waitlist_rank
         ));
     }
     if holds_seat(e.status) {
         match e.confirmed_at {
-            None => out.push(format!("place {} holds a seat never confirmed", e.id)),
+            None => out.push(format!("la place {} occupe un siège jamais confirmé", e.id)),
             Some(c) if c >= s.starts_at => out.push(format!(
-                "§3.4: place {} was confirmed at {c}, after session {} started",
+                "§3.4 : la place {} a été confirmée le {c}, après le début de la session {}",
                 e.id, s.id
             )),
             Some(_) => {}
@@ -127,18 +136,18 @@ fn check_place(
     if let Some(c) = e.cancelled_at {
         if c >= s.starts_at {
             out.push(format!(
-                "§3.5: place {} given up after session {} started",
+                "§3.5 : la place {} a été abandonnée après le début de la session {}",
                 e.id, s.id
             ));
         }
         let late = c > s.cancellation_deadline;
         match e.status {
             EnrolmentStatus::DesistementTardif if !late => out.push(format!(
-                "§3.5: place {} is a désistement tardif before the deadline",
+                "§3.5 : la place {} est un désistement tardif avant la date limite",
                 e.id
             )),
             EnrolmentStatus::Desinscrit if late && e.confirmed_at.is_some() => out.push(format!(
-                "§3.5: seat {} given up after the deadline without a désistement tardif",
+                "§3.5 : la place {} a été rendue après la date limite sans désistement tardif",
                 e.id
             )),
             _ => {}
@@ -148,7 +157,7 @@ fn check_place(
         let held = matches!(s.status, SessionStatus::Publiee | SessionStatus::Terminee);
         if !held || s.starts_at > now {
             out.push(format!(
-                "attendance noted on place {} of session {} ({:?}, starts {})",
+                "présence notée sur la place {} de la session {} ({:?}, début {})",
                 e.id, s.id, s.status, s.starts_at
             ));
         }
@@ -167,8 +176,8 @@ fn check_overlaps(
     out: &mut Vec<String>,
 ) {
     let kinds: [(&str, Keep); 2] = [
-        ("seats", |e, _, _| holds_seat(e.status)),
-        ("live places", |e, s, now| {
+        ("des sièges", |e, _, _| holds_seat(e.status)),
+        ("des places vivantes", |e, s, now| {
             e.status.is_live() && s.starts_at > now
         }),
     ];
@@ -187,7 +196,7 @@ fn check_overlaps(
                 for b in &list[i + 1..] {
                     if a.starts_at < b.ends_at && b.starts_at < a.ends_at {
                         out.push(format!(
-                            "§3.3: officer {officer} has {what} in sessions {} and {}, which overlap",
+                            "§3.3 : l'officier {officer} a {what} dans les sessions {} et {}, qui se chevauchent",
                             a.id, b.id
                         ));
                     }

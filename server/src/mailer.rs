@@ -17,6 +17,7 @@ use lettre::{
 };
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// How many emails one claim takes.
 const BATCH: u64 = 20;
@@ -89,24 +90,47 @@ pub fn worker_name() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// Runs for the life of the server: sends what is due, then waits a little.
-pub async fn run(db: DatabaseConnection, config: MailConfig, worker: String) {
-    loop {
-        if let Err(e) = drain(&db, &config, &worker).await {
+/// Runs for the life of the server: sends what is due, then waits a little. Once `stop` says
+/// so, it finishes the batch it is sending (each email answered and marked) and returns.
+pub async fn run(
+    db: DatabaseConnection,
+    config: MailConfig,
+    worker: String,
+    mut stop: watch::Receiver<bool>,
+) {
+    while !*stop.borrow() {
+        if let Err(e) = drain_until(&db, &config, &worker, &stop).await {
             tracing::warn!(error = %e, "courriels : la file n'a pas pu être lue");
         }
-        tokio::time::sleep(POLL).await;
+        tokio::select! {
+            () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
+        }
     }
+    tracing::info!("courriels : envoi arrêté, aucun lot en cours");
 }
 
 /// Sends every email due now; returns how many were sent.
+#[cfg(test)]
 pub async fn drain(
     db: &DatabaseConnection,
     config: &MailConfig,
     worker: &str,
 ) -> Result<usize, String> {
+    let (_keep, never) = watch::channel(false);
+    drain_until(db, config, worker, &never).await
+}
+
+/// Sends every email due now, batch after batch, until none is left or `stop` says so (the
+/// batch in hand is finished first); returns how many were sent.
+async fn drain_until(
+    db: &DatabaseConnection,
+    config: &MailConfig,
+    worker: &str,
+    stop: &watch::Receiver<bool>,
+) -> Result<usize, String> {
     let mut sent = 0;
-    loop {
+    while !*stop.borrow() {
         let claim = format!("{worker}:{}", app::password::secret_token());
         let now = Utc::now();
         let rows = outbox::claim(db, &claim, BATCH, now)
@@ -133,6 +157,11 @@ pub async fn drain(
                     mark(|| outbox::failed(db, row, &claim, error, Utc::now())).await
                 }
             };
+            if result.is_ok() {
+                crate::metrics::email_sent();
+            } else {
+                crate::metrics::email_failed();
+            }
             match marked {
                 Ok(()) if result.is_ok() => sent += 1,
                 Ok(()) => {}
@@ -146,6 +175,7 @@ pub async fn drain(
             return Err(e);
         }
     }
+    Ok(sent)
 }
 
 /// Writes a mark of the outbox, trying again a few times (0.2 s, 0.4 s, 0.8 s…) when the
@@ -193,6 +223,13 @@ pub fn build(config: &MailConfig, row: &email_outbox::Model) -> Result<Message, 
         .subject(row.subject.clone())
         .message_id(Some(format!("<courriel-{}@{domain}>", row.id)))
         .header(AutoSubmitted);
+    // RFC 8058: the mail client's « unsubscribe » button posts to the signed link.
+    let builder = match &row.unsubscribe_url {
+        Some(url) => builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(ListUnsubscribePost),
+        None => builder,
+    };
     let message = match &row.ics_attachment {
         Some(ics) => {
             let method = if ics.contains("METHOD:CANCEL") {
@@ -234,6 +271,47 @@ impl Header for AutoSubmitted {
 
     fn display(&self) -> HeaderValue {
         HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
+}
+
+/// `List-Unsubscribe: <https://…/desabonnement/TOKEN>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        let url = s.trim().trim_start_matches('<').trim_end_matches('>');
+        Ok(ListUnsubscribe(url.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the link works by one POST.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        if s.trim() == "List-Unsubscribe=One-Click" {
+            Ok(ListUnsubscribePost)
+        } else {
+            Err(format!("List-Unsubscribe-Post inattendu : {s}").into())
+        }
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }
 

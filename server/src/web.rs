@@ -13,17 +13,14 @@ use app::{
 use axum::{
     Router,
     extract::{Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
-use std::sync::{
-    Arc, OnceLock,
-    atomic::{AtomicBool, Ordering},
-};
+use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{
@@ -40,6 +37,8 @@ pub struct AppState {
     pub public_url: PublicUrl,
     /// Bounds the password checks of the process (logins, password changes).
     pub password_gate: PasswordGate,
+    /// The proxies whose `X-Forwarded-For` is believed (`CASSIOPEE_TRUSTED_PROXIES`).
+    pub trusted_proxies: client_addr::Networks,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -64,39 +63,21 @@ fn routes() -> Vec<AxumRouteListing> {
 }
 
 pub fn router(state: AppState, config: &Config) -> Router {
-    // The probes of the operator's supervisor and load balancer: no session, no turn to wait.
-    let probes = Router::new()
-        .route("/healthz", axum::routing::get(healthz))
-        .route("/readyz", axum::routing::get(readyz))
-        .with_state(state.db.clone());
-    probes.merge(app_router(state, config))
-}
-
-/// `/healthz`: the process is up and answers.
-async fn healthz() -> Response {
-    no_store((StatusCode::OK, "ok\n").into_response())
-}
-
-/// `/readyz`: the database answers and every migration of this program is applied; else 503
-/// with the French reason (the load balancer sends no one to this instance meanwhile).
-async fn readyz(State(db): State<DatabaseConnection>) -> Response {
-    let answer = match app::db::ready(&db).await {
-        Ok(()) => (StatusCode::OK, "prêt\n".to_owned()),
-        Err(reason) => {
-            tracing::warn!(%reason, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, format!("{reason}\n"))
-        }
-    };
-    no_store(answer.into_response())
-}
-
-/// A probe's answer is never kept by a cache.
-fn no_store(mut res: Response) -> Response {
-    res.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    res
+    // The probes of the operator's supervisor and load balancer, and the metrics: no session,
+    // no turn to wait.
+    let probes = probes::router(state.db.clone(), config);
+    // Outermost: every request, probes included, gets its id, its log line and its count, and
+    // the time logged is the whole answer's, compression included.
+    probes
+        .merge(app_router(state, config))
+        .layer(middleware::from_fn_with_state(
+            probes::route_names(),
+            crate::metrics::record,
+        ))
+        .layer(request_log::propagate_id())
+        .layer(request_log::trace())
+        .layer(request_log::set_id())
+        .layer(middleware::from_fn(request_log::drop_insane_id))
 }
 
 fn app_router(state: AppState, config: &Config) -> Router {
@@ -104,6 +85,18 @@ fn app_router(state: AppState, config: &Config) -> Router {
     let db = state.db.clone();
     let public_url = state.public_url.clone();
     let password_gate = state.password_gate.clone();
+    // What every page and server function finds in its context, the 404 page included: the
+    // database, the public address, the password gate, and the nonce of the page's scripts.
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(public_url.clone());
+        provide_context(password_gate.clone());
+        let nonce = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<guards::CspNonce>().cloned());
+        if let Some(guards::CspNonce(nonce)) = nonce {
+            provide_context(nonce);
+        }
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name("cassiopee_session")
         .with_http_only(true)
@@ -114,39 +107,44 @@ fn app_router(state: AppState, config: &Config) -> Router {
         .route("/sw.js", axum::routing::get(static_files::service_worker))
         .route("/calendrier/{file}", axum::routing::get(calendar_feed))
         .route(
+            "/desabonnement/{token}",
+            axum::routing::get(unsubscribe::page).post(unsubscribe::one_click),
+        )
+        .route(
             "/gestion/statistiques/export.csv",
             axum::routing::get(exports::statistics_csv),
         )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(db.clone());
-                provide_context(public_url.clone());
-                provide_context(password_gate.clone());
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(middleware::from_fn(answer_in_time))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_viewer,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            note_the_client,
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             Arc::new(Semaphore::new(IN_FLIGHT)),
             take_a_turn,
         ))
-        .layer(middleware::from_fn(limit_bodies))
-        .layer(middleware::from_fn(refuse_cross_origin))
+        .layer(middleware::from_fn(guards::limit_bodies))
+        .layer(middleware::from_fn(guards::refuse_cross_origin))
         .layer(middleware::from_fn_with_state(
-            state.leptos_options.hash_files,
-            harden_headers,
+            guards::Hardening {
+                hashed_bundle: state.leptos_options.hash_files,
+                https: config.secure_cookies,
+            },
+            guards::harden_headers,
         ))
         .layer(compression())
         .layer(CatchPanicLayer::custom(answer_a_panic))
@@ -204,6 +202,22 @@ fn is_page(path: &str) -> bool {
     !static_files::is_site_file(path) && !path.starts_with("/api/")
 }
 
+/// Notes the client's address for the rules that count by address (the login limits).
+async fn note_the_client(
+    State(trusted): State<client_addr::Networks>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    if let Some(client) = client_addr::client(req.headers(), peer, &trusted) {
+        req.extensions_mut()
+            .insert(app::caller::ClientAddr(client.addr));
+    }
+    next.run(req).await
+}
+
 /// Finds who is calling (once per request) and applies the page access table: anonymous
 /// visitors go to `/connexion`, a wrong role gets 403 with the French refusal page.
 async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -213,7 +227,17 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
     }
     let user = match req.extensions().get::<Session>().cloned() {
         Some(session) => {
-            let found = user_of_session(&state.db, &session).await;
+            let found = match user_of_session(&state.db, &session).await {
+                Ok(found) => found,
+                Err(e) => {
+                    let accepts_html = req
+                        .headers()
+                        .get(header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.contains("text/html"));
+                    return unavailable(&path, accepts_html, &e);
+                }
+            };
             if let Some((_, unread)) = &found {
                 app::caller::keep_alive(&session, chrono::Utc::now()).await;
                 req.extensions_mut().insert(*unread);
@@ -253,6 +277,40 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
         }
     }
 }
+
+/// The database is out of reach: a French 503 (a page for a page, the error itself for a server
+/// function), to be tried again in a few seconds. Nobody is sent to the login page for it.
+fn unavailable(path: &str, accepts_html: bool, error: &AppError) -> Response {
+    let mut res = if is_page(path) || accepts_html {
+        let page = UNAVAILABLE_PAGE
+            .replace("{DSFR}", app::assets::DSFR)
+            .replace("{MESSAGE}", &error.to_string());
+        (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(page)).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response()
+    };
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    res
+}
+
+/// The French 503 page while the database is out of reach.
+const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
+<html lang="fr" data-fr-scheme="light">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Service indisponible – Cassiopée</title>
+<link rel="stylesheet" href="{DSFR}/dsfr.min.css">
+</head>
+<body>
+<main class="fr-container fr-py-4w" role="main">
+<h1>Service momentanément indisponible</h1>
+<p class="fr-text--lead">{MESSAGE}</p>
+<a class="fr-btn" href="">Réessayer</a>
+</main>
+</body>
+</html>
+"#;
 
 /// Names the account a page was made for (`u42`), or nobody (`-`): the service worker keeps
 /// pages for reading offline under that name and shows them to no other account; a page of
@@ -356,6 +414,19 @@ async fn error_status(req: Request, next: Next) -> Response {
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match err {
+            AppError::TooManyAttempts(seconds) => {
+                parts
+                    .headers
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            AppError::Unavailable => {
+                parts
+                    .headers
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
@@ -376,135 +447,15 @@ fn answer_a_panic(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .into_response()
 }
 
-/// The CSV upload of `/gestion/officiers/import`.
-const UPLOAD: &str = "/api/gestion/officiers/import/fichier";
-/// The largest request body: a form, or the CSV upload (its 2 MB file, the form around it, and
-/// room for the multipart reader to read ahead).
-const MAX_BODY: usize = 1024 * 1024;
-const MAX_UPLOAD_BODY: usize = 3 * 1024 * 1024;
-
-/// Bodies are read with a limit (a longer one is cut, a declared one refused at once), and the
-/// CSV upload must be a multipart form: its server function's decoder cannot read anything
-/// else, and is never given anything else.
-async fn limit_bodies(req: Request, next: Next) -> Response {
-    let upload = req.uri().path() == UPLOAD;
-    if upload && req.method() == Method::POST {
-        let multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            // What server_fn's decoder would fail on (it panics), refused here.
-            .is_some_and(|v| multer::parse_boundary(v).is_ok());
-        if !multipart {
-            return (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Envoyez le fichier CSV avec le formulaire d'envoi de fichier de la page « Importer (CSV) ».",
-            )
-                .into_response();
-        }
-    }
-    let limit = if upload { MAX_UPLOAD_BODY } else { MAX_BODY };
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let too_large = || {
-        let message = if upload {
-            app::officer_import::service::TOO_LARGE
-        } else {
-            "La requête est trop volumineuse."
-        };
-        (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
-    };
-    if declared.is_some_and(|n| n > limit) {
-        return too_large();
-    }
-    // A body longer than it said (or that said nothing) is cut at the limit; whatever the
-    // handler then answered, the answer is that it was too large.
-    let cut = Arc::new(AtomicBool::new(false));
-    let (parts, body) = req.into_parts();
-    let body = {
-        let cut = cut.clone();
-        http_body_util::BodyExt::map_err(http_body_util::Limited::new(body, limit), move |e| {
-            cut.store(true, Ordering::Relaxed);
-            e
-        })
-    };
-    let res = next
-        .run(Request::from_parts(parts, axum::body::Body::new(body)))
-        .await;
-    if cut.load(Ordering::Relaxed) {
-        return too_large();
-    }
-    res
-}
-
-/// Leptos server functions have no CSRF protection of their own: refuse state-changing
-/// requests that a browser says come from another site.
-async fn refuse_cross_origin(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    let headers = req.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_ok = match (
-        headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()),
-        host,
-    ) {
-        (Some(origin), Some(host)) => {
-            origin
-                .strip_prefix("http://")
-                .or_else(|| origin.strip_prefix("https://"))
-                == Some(host)
-        }
-        (Some(_), None) => false,
-        (None, _) => true,
-    };
-    let site_ok = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some(site) => site == "same-origin" || site == "none",
-        None => true,
-    };
-    if origin_ok && site_ok {
-        next.run(req).await
-    } else {
-        tracing::warn!(path = %req.uri().path(), "cross-origin write refused");
-        (
-            StatusCode::FORBIDDEN,
-            "Requête refusée : elle ne provient pas de Cassiopée.",
-        )
-            .into_response()
-    }
-}
-
-/// Personal pages and data must not be kept by browsers or proxies; the site's files may be,
-/// a year when their name changes with their content (`hashed_bundle`: the build named them
-/// so), else revalidated.
-async fn harden_headers(State(hashed_bundle): State<bool>, req: Request, next: Next) -> Response {
-    let policy = static_files::cache_policy(req.uri().path(), hashed_bundle);
-    let mut res = next.run(req).await;
-    // A missing file may appear with the next build: never kept long.
-    let policy = if policy == static_files::FOR_A_YEAR && !res.status().is_success() {
-        static_files::CHECK_FIRST
-    } else {
-        policy
-    };
-    let h = res.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    res
-}
-
+pub(crate) mod client_addr;
 mod exports;
+mod guards;
+mod probes;
+mod request_log;
 mod static_files;
+mod unsubscribe;
+
+pub(crate) use static_files::is_site_file;
 
 #[cfg(test)]
 mod tests;

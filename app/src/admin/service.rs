@@ -250,6 +250,47 @@ where
     Ok(())
 }
 
+/// `cassiopee reset-password`: the operator gives any account (an officer's too) a new
+/// password; its web sessions end, and the journal says « Système » did it.
+pub async fn reset_password_by_the_operator<C>(
+    db: &C,
+    email: &str,
+    password: String,
+    now: DateTime<Utc>,
+) -> AppResult<user::Model>
+where
+    C: ConnectionTrait + TransactionTrait,
+{
+    let Some(found) = crate::accounts::find_by_email(db, email).await? else {
+        return Err(AppError::refused(format!(
+            "Aucun compte n'a l'adresse {} : rien n'est changé.",
+            email.trim()
+        )));
+    };
+    let hash = crate::accounts::new_password_hash(password).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let Some(u) = user::Entity::find_by_id(found.id).one(&txn).await? else {
+        return Err(AppError::refused(
+            "Ce compte vient d'être supprimé : rien n'est changé.",
+        ));
+    };
+    let id = u.id;
+    let name = u.display_name.clone();
+    // In the journal staff read for this person: the officer's, or the staff accounts'.
+    let (what, label) = if u.role == Role::Officer {
+        (Record::Officer, "Officier")
+    } else {
+        (Record::Account, "Compte")
+    };
+    crate::accounts::replace_password(&txn, u.clone(), hash).await?;
+    Change::by_the_operator("Mot de passe réinitialisé (ligne de commande)", what, id)
+        .after(&vec![(label, name)])
+        .write(&txn, now)
+        .await?;
+    txn.commit().await?;
+    Ok(u)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +360,74 @@ mod tests {
                 .details
                 .contains(&"Rôle : Gestionnaire → Administrateur".to_owned())
         );
+    }
+
+    #[tokio::test]
+    async fn the_operator_resets_any_accounts_password_and_ends_its_sessions() {
+        let db = test_db().await;
+        let admin = user_with_role(&db, "Anne Admin", Role::Admin).await;
+        let officer = crate::testing::officer(&db, "Jean Martin").await;
+        let now = Utc::now();
+        crate::entities::web_session::ActiveModel {
+            id: Set("s1".into()),
+            data: Set("{}".into()),
+            expires_at: Set(now + chrono::Duration::hours(1)),
+            user_id: Set(Some(officer.id)),
+            created_at: Set(Some(now)),
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+
+        let err = reset_password_by_the_operator(&db, "personne@mirvog.test", "x".repeat(12), now)
+            .await
+            .unwrap_err();
+        assert!(crate::testing::refusal(err).starts_with("Aucun compte n'a l'adresse"));
+        let err = reset_password_by_the_operator(&db, &officer.email, "court".into(), now)
+            .await
+            .unwrap_err();
+        assert!(format!("{err:?}").contains("10 caractères"), "{err:?}");
+
+        let before = officer.password_hash.clone();
+        // The address as typed, in capitals with spaces, finds the account.
+        let typed = format!("  {}  ", officer.email.to_uppercase());
+        reset_password_by_the_operator(&db, &typed, "un-nouveau-mot-solide".into(), now)
+            .await
+            .unwrap();
+        let after = user::Entity::find_by_id(officer.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(after.password_hash, before);
+        assert!(
+            crate::password::verify_password("un-nouveau-mot-solide".into(), after.password_hash)
+                .await
+                .unwrap()
+        );
+        let sessions = crate::entities::web_session::Entity::find()
+            .all(&db)
+            .await
+            .unwrap();
+        assert!(sessions.is_empty(), "the officer's sessions ended");
+        // In the officer's journal, and in the staff accounts' for a staff account.
+        let journal = crate::journal::service::for_officer(&db, officer.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            journal[0].action,
+            "Mot de passe réinitialisé (ligne de commande)"
+        );
+        assert_eq!(journal[0].actor, "Système");
+        reset_password_by_the_operator(&db, &admin.email, "encore-un-mot-solide".into(), now)
+            .await
+            .unwrap();
+        let page = list(&db, admin.id).await.unwrap();
+        assert_eq!(
+            page.journal[0].action,
+            "Mot de passe réinitialisé (ligne de commande)"
+        );
+        assert_eq!(page.journal[0].actor, "Système");
     }
 
     async fn active_admins<C: ConnectionTrait>(db: &C) -> Vec<i32> {

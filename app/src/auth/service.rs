@@ -54,6 +54,25 @@ pub async fn check_credentials<C: ConnectionTrait>(
     }
 }
 
+/// A login as the form posts it: counted, and refused at once when its account or its client
+/// address went over its limit ([`throttle`](super::throttle)), else the credentials checked;
+/// a success takes its count back (the same way whether the account exists or not).
+pub async fn log_in<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+    password: String,
+    client: Option<std::net::IpAddr>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<user::Model> {
+    use super::throttle;
+    let keys = throttle::Keys::new(email, client);
+    // Counted before the check: simultaneous guesses cannot all slip under the limit.
+    throttle::attempt(db, &keys, now).await?;
+    let user = check_credentials(db, email, password).await?;
+    throttle::succeeded(db, &keys).await?;
+    Ok(user)
+}
+
 /// Replaces a hash made with an older setting by one of today's, now that the password is
 /// known to match it. Only if the stored hash is still the one checked (a password changed
 /// meanwhile stays); a failure is logged and the login goes on: the old hash still works.
@@ -156,7 +175,12 @@ pub enum PageAccess {
 pub fn page_access(path: &str, role: Option<Role>) -> PageAccess {
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
     // Calendar apps fetch the private feed with its secret address, without a session.
-    let public = path == "/connexion" || path.starts_with("/calendrier/");
+    // A one-click unsubscribe link (RFC 8058) is opened and posted without a session too.
+    let public = path == "/connexion"
+        || path == "/mot-de-passe-oublie"
+        || path == "/mot-de-passe"
+        || path.starts_with("/calendrier/")
+        || path.starts_with("/desabonnement/");
     if public {
         return PageAccess::Allowed;
     }

@@ -25,6 +25,8 @@ pub struct Model {
     pub claimed_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The one-click unsubscribe link of a notification's email (`List-Unsubscribe`).
+    pub unsubscribe_url: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

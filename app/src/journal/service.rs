@@ -46,7 +46,8 @@ const IDENTITY: [&str; 4] = ["Officier", "Session", "Formation", "Compte"];
 /// A change by a staff member, written in the caller's transaction:
 /// `Change::new(actor, "Session publiée", Record::Session, id).before(b).after(a).write(db, now)`.
 pub struct Change<'a> {
-    actor_id: i32,
+    /// None: the operator, on the server's command line (the journal says « Système »).
+    actor_id: Option<i32>,
     action: &'a str,
     what: Record,
     id: i32,
@@ -58,12 +59,20 @@ impl<'a> Change<'a> {
     /// `action` is the French sentence the journal shows (« Session publiée »).
     pub fn new(actor_id: i32, action: &'a str, what: Record, id: i32) -> Self {
         Change {
-            actor_id,
+            actor_id: Some(actor_id),
             action,
             what,
             id,
             before: None,
             after: None,
+        }
+    }
+
+    /// A change made by the operator with a `cassiopee` command, not by a logged-in user.
+    pub fn by_the_operator(action: &'a str, what: Record, id: i32) -> Self {
+        Change {
+            actor_id: None,
+            ..Change::new(0, action, what, id)
         }
     }
 
@@ -79,7 +88,7 @@ impl<'a> Change<'a> {
 
     pub async fn write<C: ConnectionTrait>(self, db: &C, now: DateTime<Utc>) -> AppResult<()> {
         journal::ActiveModel {
-            actor_id: Set(Some(self.actor_id)),
+            actor_id: Set(self.actor_id),
             action: Set(self.action.to_owned()),
             entity_type: Set(self.what.code().to_owned()),
             entity_id: Set(self.id),

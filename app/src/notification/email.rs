@@ -57,3 +57,48 @@ pub fn compose(n: &Notice, name: &str, base: &str) -> Mail {
         html: format!("<!DOCTYPE html>{html}"),
     }
 }
+
+/// The email of a « Mot de passe oublié ? » link (`auth::reset`): no notification kind, so no
+/// unsubscribe link; it says what to do if the request was not the reader's.
+pub fn compose_reset(name: &str, link: &str) -> Mail {
+    let title = "Choisir un nouveau mot de passe";
+    let lines = [
+        "Une demande de nouveau mot de passe a été faite pour votre compte Cassiopée.",
+        "Le lien ci-dessous est valable une heure et ne sert qu'une fois. Une fois le nouveau mot de passe choisi, vos autres sessions ouvertes sont fermées.",
+        "Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre mot de passe actuel reste valable.",
+    ];
+    let text = format!(
+        "Bonjour {name},\n\n{title}\n\n{}\n\nChoisir un nouveau mot de passe : {link}\n\n-- \nCassiopée – MiRVOG, ministère des Armées.\n",
+        lines.join("\n\n")
+    );
+    let html = view! {
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <title>{title}</title>
+            </head>
+            <body style="margin:0;padding:0;background:#f6f6f6;font-family:Marianne,Arial,sans-serif;color:#161616">
+                <div style="max-width:600px;margin:0 auto;background:#ffffff">
+                    <div style="border-bottom:4px solid #000091;padding:16px 24px">
+                        <strong style="font-size:18px">"Cassiopée"</strong>
+                        <span style="color:#666666">" – MiRVOG, ministère des Armées"</span>
+                    </div>
+                    <div style="padding:24px">
+                        <p>{format!("Bonjour {name},")}</p>
+                        <h1 style="font-size:22px;line-height:1.3;margin:16px 0">{title}</h1>
+                        {lines.into_iter().map(|p| view! { <p style="line-height:1.5">{p}</p> }).collect_view()}
+                        <p style="margin:24px 0">
+                            <a href=link.to_owned() style="background:#000091;color:#ffffff;padding:12px 20px;text-decoration:none;display:inline-block">"Choisir un nouveau mot de passe"</a>
+                        </p>
+                    </div>
+                </div>
+            </body>
+        </html>
+    }
+    .to_html();
+    Mail {
+        subject: format!("[Cassiopée] {title}"),
+        text,
+        html: format!("<!DOCTYPE html>{html}"),
+    }
+}

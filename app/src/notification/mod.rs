@@ -22,6 +22,8 @@ pub mod outbox;
 pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod unsubscribe;
 
 /// One line of the notification centre.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -19,6 +19,10 @@ use sea_orm::{
 
 /// After this long a claim is presumed abandoned (its worker stopped mid-batch).
 pub const STALE_CLAIM: Duration = Duration::minutes(10);
+/// What is kept of a sent email that carried a personal link.
+pub const ERASED: &str =
+    "(Courriel contenant un lien personnel : son texte est effacé une fois envoyé.)";
+
 /// Attempts before an email is given up (about two days of retries).
 pub const MAX_ATTEMPTS: i32 = 20;
 
@@ -26,6 +30,16 @@ pub const MAX_ATTEMPTS: i32 = 20;
 pub fn backoff(attempts: i32) -> Duration {
     let exp = attempts.clamp(1, 10) - 1;
     Duration::seconds(std::cmp::min(30_i64 << exp, 3 * 3600))
+}
+
+/// The emails not yet sent nor given up (waiting for their turn or their next attempt, or
+/// being sent): the queue's length for `/metrics` and `cassiopee check`.
+pub async fn queue_length<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(email_outbox::Entity::find()
+        .filter(email_outbox::Column::Status.is_in([OutboxStatus::EnAttente, OutboxStatus::Envoi]))
+        .count(db)
+        .await?)
 }
 
 /// Claims up to `batch` due emails for `claim` (a token unique to this call) and returns them.
@@ -90,6 +104,26 @@ pub async fn sent<C: ConnectionTrait>(
         .col_expr(
             email_outbox::Column::Attempts,
             Expr::col(email_outbox::Column::Attempts).add(1),
+        )
+        // An email of no notification carries a personal link (« Mot de passe oublié ? »):
+        // once sent, its text is not kept, so that a copy of the database opens no account.
+        .col_expr(
+            email_outbox::Column::BodyText,
+            Expr::case(
+                Expr::col(email_outbox::Column::NotificationId).is_null(),
+                ERASED,
+            )
+            .finally(Expr::col(email_outbox::Column::BodyText))
+            .into(),
+        )
+        .col_expr(
+            email_outbox::Column::BodyHtml,
+            Expr::case(
+                Expr::col(email_outbox::Column::NotificationId).is_null(),
+                ERASED,
+            )
+            .finally(Expr::col(email_outbox::Column::BodyHtml))
+            .into(),
         )
         .filter(email_outbox::Column::Id.eq(id))
         .filter(email_outbox::Column::ClaimedBy.eq(claim))

@@ -200,7 +200,12 @@ async fn queue_email<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let mail = super::email::compose(n, &to.display_name, base.as_str());
+    let unsubscribe = super::unsubscribe::token(txn, to.id, n.kind).await?;
     email_outbox::ActiveModel {
+        unsubscribe_url: Set(Some(format!(
+            "{}/desabonnement/{unsubscribe}",
+            base.as_str()
+        ))),
         notification_id: Set(Some(notification_id)),
         recipient: Set(to.email.clone()),
         subject: Set(clip(&mail.subject, 300)),

@@ -40,6 +40,7 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                     <button type="submit" class="fr-btn">"Se connecter"</button>
                 </form>
+                <p class="fr-mt-3w"><a class="fr-link" href="/mot-de-passe-oublie">"Mot de passe oublié ?"</a></p>
             </div>
         </div>
     }

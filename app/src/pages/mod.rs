@@ -6,5 +6,6 @@ pub mod login;
 pub mod my_programme;
 pub mod my_trainings;
 pub mod notifications;
+pub mod password_reset;
 pub mod session;
 pub mod staff;

@@ -168,6 +168,24 @@ async fn a_promotion_email_arrives_through_smtp() {
     assert!(header(promotion, "Message-ID").starts_with("<courriel-"));
     // RFC 3834: sent by a program, so that out-of-office replies do not answer it.
     assert_eq!(header(promotion, "Auto-Submitted"), "auto-generated");
+    // RFC 8058: one POST to the signed link turns promotions off for Bruno, without login.
+    let unsubscribe = header(promotion, "List-Unsubscribe");
+    let link = unsubscribe
+        .strip_prefix('<')
+        .and_then(|l| l.strip_suffix('>'))
+        .and_then(|l| l.split_once("/desabonnement/"))
+        .map(|(_, token)| token)
+        .unwrap_or_else(|| panic!("{unsubscribe}"));
+    assert_eq!(
+        header(promotion, "List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+    assert_eq!(
+        app::notification::unsubscribe::check(&db, link)
+            .await
+            .unwrap(),
+        Some((second.id, app::model::NotificationKind::Promotion))
+    );
     // The session as a calendar entry, at the right time in Paris.
     let ics = calendar_part(promotion).expect("a .ics attachment");
     let cal: icalendar::Calendar = ics.parse().expect("a parseable calendar");
@@ -312,7 +330,19 @@ async fn a_database_error_while_marking_loses_no_mark_and_sends_nothing_twice() 
     let db = app::testing::file_sqlite().await;
     queue(&db, 5).await;
     // The first « sent » mark fails once, as a database that drops a connection would.
-    db.execute_unprepared(
+    let trigger = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // A sequence counts outside the failing statement's transaction.
+        "CREATE SEQUENCE panne;
+         CREATE FUNCTION panne_une_fois() RETURNS trigger AS $$
+         BEGIN
+             IF NEW.status = 'envoye' AND nextval('panne') = 1 THEN
+                 RAISE EXCEPTION 'panne simulée de la base';
+             END IF;
+             RETURN NEW;
+         END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER panne_une_fois BEFORE UPDATE OF status ON email_outbox
+         FOR EACH ROW EXECUTE FUNCTION panne_une_fois();"
+    } else {
         "CREATE TABLE panne (restantes INTEGER NOT NULL);
          INSERT INTO panne VALUES (1);
          CREATE TRIGGER panne_une_fois BEFORE UPDATE OF status ON email_outbox
@@ -320,10 +350,9 @@ async fn a_database_error_while_marking_loses_no_mark_and_sends_nothing_twice() 
          BEGIN
              UPDATE panne SET restantes = restantes - 1;
              SELECT RAISE(FAIL, 'panne simulée de la base');
-         END;",
-    )
-    .await
-    .unwrap();
+         END;"
+    };
+    db.execute_unprepared(trigger).await.unwrap();
     let port = free_port();
     let server = SmtpServer::start(port, &temp_dir("mark_fails_once"));
     let cfg = config(port);

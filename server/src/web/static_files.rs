@@ -23,7 +23,7 @@ pub(super) const CHECK_FIRST: &str = "no-cache";
 pub(super) const NEVER: &str = "private, no-store";
 
 /// The site's files that are the same for everyone: they never need the user.
-pub(super) fn is_site_file(path: &str) -> bool {
+pub(crate) fn is_site_file(path: &str) -> bool {
     path.starts_with("/pkg/")
         || path.starts_with("/dsfr/")
         || path.starts_with("/icons/")

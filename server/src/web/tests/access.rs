@@ -314,6 +314,10 @@ const USER_FUNCTIONS: &[&str] = &[
     "/api/invitation",
     "/api/invitation/decliner",
     "/api/mes-formations",
+    // « Mot de passe oublié ? »: for anybody, the link being the key.
+    "/api/mot-de-passe-oublie",
+    "/api/mot-de-passe/lien",
+    "/api/mot-de-passe/nouveau",
     "/api/message",
     "/api/moi",
     "/api/mon-programme",

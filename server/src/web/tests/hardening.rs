@@ -328,3 +328,83 @@ async fn the_probes_say_whether_the_instance_is_up_and_ready() {
         StatusCode::OK
     );
 }
+
+/// The nonce a Content-Security-Policy allows scripts with.
+fn csp_nonce(res: &axum::response::Response) -> String {
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    let start = csp.find("'nonce-").expect("a nonce in the policy") + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_a_page_the_nonce_of_its_scripts() {
+    let app = test_app().await;
+    app.user("officier@mirvog.test", Role::Officer).await;
+    let cookie = app.login("officier@mirvog.test", None).await;
+    for path in ["/connexion", "/mes-formations", "/page-inexistante"] {
+        let cookie = (path != "/connexion").then_some(cookie.as_str());
+        let res = app.send(get(path, cookie)).await;
+        let nonce = csp_nonce(&res);
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for directive in [
+            "default-src 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "'wasm-unsafe-eval'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp}");
+        }
+        assert!(
+            !csp.contains("'unsafe-inline' 'unsafe-eval'")
+                && !csp.contains("script-src 'self' 'unsafe-inline'")
+        );
+        assert_eq!(res.headers()["x-frame-options"], "DENY");
+        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        // Not behind HTTPS here: no HSTS.
+        assert!(!res.headers().contains_key("strict-transport-security"));
+        let html = body_text(res).await;
+        // Every inline script of the page carries the nonce of its answer's policy.
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(
+            !scripts.is_empty(),
+            "{path}: the page has its hydration scripts"
+        );
+        for script in scripts {
+            let tag = &script[..script.find('>').unwrap()];
+            if !tag.contains("src=") {
+                assert!(
+                    tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: <script{tag}>"
+                );
+            }
+        }
+    }
+    // A new nonce for every answer.
+    let a = csp_nonce(&app.send(get("/connexion", None)).await);
+    let b = csp_nonce(&app.send(get("/connexion", None)).await);
+    assert_ne!(a, b);
+    assert!(a.len() >= 22, "128 bits: {a}");
+    // Site files and server functions carry the policy too.
+    let res = app.send(get("/healthz", None)).await;
+    assert!(
+        !res.headers().contains_key("content-security-policy"),
+        "probes are plain text"
+    );
+    let res = app.send(get("/sw.js", None)).await;
+    assert!(res.headers().contains_key("content-security-policy"));
+}
+
+#[tokio::test]
+async fn behind_https_browsers_are_told_to_keep_to_it() {
+    let app = test_app_over_https().await;
+    let res = app.send(get("/connexion", None)).await;
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}

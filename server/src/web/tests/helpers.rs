@@ -33,6 +33,19 @@ pub(super) async fn test_app_with(password_gate: app::password::PasswordGate) ->
     app_with(password_gate, leptos_options).await
 }
 
+/// The app as deployed behind HTTPS (`CASSIOPEE_SECURE_COOKIES=true`).
+pub(super) async fn test_app_over_https() -> TestApp {
+    let leptos_options = LeptosOptions::builder().output_name("cassiopee").build();
+    let mut app = app_with(
+        app::password::PasswordGate::for_the_server(),
+        leptos_options,
+    )
+    .await;
+    app.config.secure_cookies = true;
+    app.router = app.build_another_router();
+    app
+}
+
 /// The app serving the site's files from `site_root`, as a release build (file names hashed).
 pub(super) async fn test_app_serving(site_root: &std::path::Path) -> TestApp {
     let leptos_options = LeptosOptions::builder()
@@ -63,12 +76,15 @@ async fn app_with(
             from: "Cassiopée <test@cassiopee.invalid>".parse().unwrap(),
             transport: crate::config::MailTransport::Folder(std::env::temp_dir()),
         },
+        trusted_proxies: crate::web::client_addr::Networks::parse("T", "10.0.0.1").unwrap(),
+        metrics_allow: crate::web::client_addr::Networks::parse("M", "127.0.0.1, ::1").unwrap(),
     };
     let state = AppState {
         leptos_options,
         db: db.clone(),
         public_url: app::notification::PublicUrl::new(&config.public_url),
         password_gate,
+        trusted_proxies: config.trusted_proxies.clone(),
     };
     let router = router(state.clone(), &config);
     TestApp {

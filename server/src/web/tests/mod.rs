@@ -5,6 +5,8 @@ mod access;
 mod auth;
 mod hardening;
 mod helpers;
+mod hostile;
 mod input;
 mod officer;
+mod operations;
 mod staff;
