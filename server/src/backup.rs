@@ -4,9 +4,9 @@
 //! installed; the password goes to it by `PGPASSWORD`, never in its arguments. `scripts/
 //! restore.sh` puts a backup into a new database and checks it.
 //!
-//! The copy is written beside the target under a temporary name, flushed to the disk, then
-//! renamed: an interrupted backup never leaves a file that looks whole, and an existing file is
-//! never overwritten.
+//! The copy is written beside the target under a temporary name, flushed to the disk, made
+//! readable by its owner only, then renamed: an interrupted backup never leaves a file that
+//! looks whole, and an existing file is never overwritten.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use std::path::{Path, PathBuf};
@@ -100,8 +100,12 @@ async fn postgres(database_url: &str, partial: &Path) -> Result<(), String> {
     }
 }
 
-/// Flushes the copy to the disk and gives it its name.
+/// Flushes the copy to the disk, makes it readable by its owner only (it holds password
+/// hashes and web session ids), and gives it its name.
 fn finish(partial: &Path, target: &Path) -> Result<u64, String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(partial, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("droits de la copie impossibles à restreindre : {e}"))?;
     let file = std::fs::File::open(partial)
         .map_err(|e| format!("copie introuvable ({}) : {e}", partial.display()))?;
     file.sync_all()
@@ -139,6 +143,9 @@ mod tests {
 
         let size = backup(&db, &url, &target).await.unwrap();
         assert!(size > 0);
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
         assert!(!partial_name(&target).exists(), "no partial file left");
         let copy = app::db::connect_and_migrate(&format!("sqlite://{}", target.display()))
             .await
