@@ -46,6 +46,16 @@ pub fn fill_percent(taken: i32, capacity: i32) -> i32 {
     }
 }
 
+/// At most `max` characters, the last one « … » when the text was cut (a column's length).
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// A number with `places` decimals and a French decimal comma: « 82,5 ».
 pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")

@@ -277,11 +277,7 @@ where
     let id = u.id;
     let name = u.display_name.clone();
     // In the journal staff read for this person: the officer's, or the staff accounts'.
-    let (what, label) = if u.role == Role::Officer {
-        (Record::Officer, "Officier")
-    } else {
-        (Record::Account, "Compte")
-    };
+    let (what, label) = Record::for_account(u.role);
     crate::accounts::replace_password(&txn, u.clone(), hash).await?;
     Change::by_the_operator("Mot de passe réinitialisé (ligne de commande)", what, id)
         .after(&vec![(label, name)])

@@ -9,10 +9,9 @@
 //! used, in the transaction that changes the password.
 
 use crate::{
-    entities::{email_outbox, password_reset, user},
+    entities::{password_reset, user},
     error::{AppError, AppResult},
     journal::service::{Change, Record},
-    model::{OutboxStatus, Role},
     notification::PublicUrl,
 };
 use chrono::{DateTime, Duration, Utc};
@@ -75,25 +74,17 @@ where
     }
     .insert(&txn)
     .await?;
-    email_outbox::ActiveModel {
-        notification_id: Set(None),
-        recipient: Set(account.email.clone()),
-        subject: Set(mail.subject),
-        body_text: Set(mail.text),
-        body_html: Set(mail.html),
-        ics_attachment: Set(None),
-        status: Set(OutboxStatus::EnAttente),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        claimed_by: Set(None),
-        claimed_at: Set(None),
-        sent_at: Set(None),
-        created_at: Set(now),
-        unsubscribe_url: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
+    crate::notification::outbox::queue(
+        &txn,
+        crate::notification::outbox::Outgoing {
+            recipient: account.email.clone(),
+            mail,
+            notification_id: None,
+            ics: None,
+            unsubscribe_url: None,
+        },
+        now,
+    )
     .await?;
     txn.commit().await?;
     Ok(())
@@ -162,11 +153,7 @@ where
         .filter(password_reset::Column::UsedAt.is_null())
         .exec(&txn)
         .await?;
-    let (what, label) = if account.role == Role::Officer {
-        (Record::Officer, "Officier")
-    } else {
-        (Record::Account, "Compte")
-    };
+    let (what, label) = Record::for_account(account.role);
     let name = account.display_name.clone();
     crate::accounts::replace_password(&txn, account.clone(), hash).await?;
     Change::new(
@@ -185,6 +172,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entities::email_outbox;
     use crate::testing::{refusal, test_db};
 
     /// The token of the last link emailed to `email`, read from the email's text.

@@ -24,6 +24,16 @@ pub enum Record {
 }
 
 impl Record {
+    /// Whose journal a change to an account goes to, with its identity label: an officer's
+    /// own, or the staff accounts'.
+    pub fn for_account(role: crate::model::Role) -> (Record, &'static str) {
+        if role == crate::model::Role::Officer {
+            (Record::Officer, "Officier")
+        } else {
+            (Record::Account, "Compte")
+        }
+    }
+
     fn code(self) -> &'static str {
         match self {
             Record::Training => "formation",

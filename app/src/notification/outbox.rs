@@ -32,6 +32,44 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(std::cmp::min(30_i64 << exp, 3 * 3600))
 }
 
+/// What goes into the outbox: the composed email and where it comes from.
+pub struct Outgoing {
+    pub recipient: String,
+    pub mail: super::email::Mail,
+    /// The notification it tells about; none for an email that carries a personal link (its
+    /// text is erased once sent).
+    pub notification_id: Option<i32>,
+    pub ics: Option<String>,
+    pub unsubscribe_url: Option<String>,
+}
+
+/// Queues an email, in the caller's transaction, due now.
+pub async fn queue<C: ConnectionTrait>(db: &C, out: Outgoing, now: DateTime<Utc>) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let subject = crate::format::clip(&out.mail.subject, 300);
+    email_outbox::ActiveModel {
+        notification_id: Set(out.notification_id),
+        recipient: Set(out.recipient),
+        subject: Set(subject),
+        body_text: Set(out.mail.text),
+        body_html: Set(out.mail.html),
+        ics_attachment: Set(out.ics),
+        status: Set(OutboxStatus::EnAttente),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        claimed_by: Set(None),
+        claimed_at: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        unsubscribe_url: Set(out.unsubscribe_url),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// The emails not yet sent nor given up (waiting for their turn or their next attempt, or
 /// being sent): the queue's length for `/metrics` and `cassiopee check`.
 pub async fn queue_length<C: ConnectionTrait>(db: &C) -> AppResult<u64> {

@@ -83,7 +83,7 @@ pub async fn deliver_with<C: ConnectionTrait>(
         let saved = notification::ActiveModel {
             user_id: Set(user_id),
             kind: Set(n.kind),
-            title: Set(clip(&n.title, 300)),
+            title: Set(crate::format::clip(&n.title, 300)),
             body: Set(n.body.clone()),
             link: Set(Some(n.link.clone())),
             session_id: Set(n.session_id),
@@ -134,15 +134,6 @@ fn merge(mut group: Vec<Notice>) -> Notice {
         .collect::<Vec<_>>()
         .join("\n\n");
     first
-}
-
-fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
-    out
 }
 
 /// Whether the person wants emails of at least one of these kinds (on unless turned off).
@@ -201,30 +192,18 @@ async fn queue_email<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let mail = super::email::compose(n, &to.display_name, base.as_str());
     let unsubscribe = super::unsubscribe::token(txn, to.id, n.kind).await?;
-    email_outbox::ActiveModel {
-        unsubscribe_url: Set(Some(format!(
-            "{}/desabonnement/{unsubscribe}",
-            base.as_str()
-        ))),
-        notification_id: Set(Some(notification_id)),
-        recipient: Set(to.email.clone()),
-        subject: Set(clip(&mail.subject, 300)),
-        body_text: Set(mail.text),
-        body_html: Set(mail.html),
-        ics_attachment: Set(ics),
-        status: Set(OutboxStatus::EnAttente),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        claimed_by: Set(None),
-        claimed_at: Set(None),
-        sent_at: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    super::outbox::queue(
+        txn,
+        super::outbox::Outgoing {
+            recipient: to.email.clone(),
+            mail,
+            notification_id: Some(notification_id),
+            ics,
+            unsubscribe_url: Some(format!("{}/desabonnement/{unsubscribe}", base.as_str())),
+        },
+        now,
+    )
+    .await
 }
 
 /// Active gestionnaires and administrateurs, who receive the staff kinds.
