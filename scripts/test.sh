@@ -145,7 +145,7 @@ done
 printf '  %-50s %6s s\n' "total" "$(($(date +%s) - SUITE_START))"
 # One line of figures: requests held through nginx by two instances, kills survived, hostile
 # inputs tried, emails checked, and what was lost.
-echo "==> [test] figures: $(cat "$CASSIOPEE_FIGURES"/*.txt 2>/dev/null | paste -sd ';' | sed 's/;/; /g')"
+echo "==> [test] figures: $(cat "$CASSIOPEE_FIGURES"/*.txt 2>/dev/null | paste -sd '|' | sed 's/|/ | /g')"
 if [[ $FAILED -ne 0 ]]; then
     echo "[test] FAILED"
     exit 1

@@ -299,7 +299,12 @@ fn hostile_input_gets_a_french_4xx_or_an_answer_and_stores_nothing_half_way() {
     );
     // The suite's last line of figures (scripts/test.sh) counts them.
     if let Ok(dir) = std::env::var("CASSIOPEE_FIGURES") {
-        let line = format!("hostile inputs tried: {tried}, 0 answered 5xx\n");
+        let engine = if app::testing::on_postgres() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let line = format!("hostile inputs tried on {engine}: {tried}, 0 answered 5xx\n");
         let _ = std::fs::create_dir_all(&dir);
         let file = std::path::Path::new(&dir).join("hostile.txt");
         let _ = std::fs::OpenOptions::new()
