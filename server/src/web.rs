@@ -282,10 +282,14 @@ async fn resolve_viewer(State(state): State<AppState>, mut req: Request, next: N
 /// function), to be tried again in a few seconds. Nobody is sent to the login page for it.
 fn unavailable(path: &str, accepts_html: bool, error: &AppError) -> Response {
     let mut res = if is_page(path) || accepts_html {
-        let page = UNAVAILABLE_PAGE
-            .replace("{DSFR}", app::assets::DSFR)
-            .replace("{MESSAGE}", &error.to_string());
-        (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(page)).into_response()
+        plain_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service momentanément indisponible",
+            &format!(
+                "<p class=\"fr-text--lead\">{}</p><a class=\"fr-btn\" href=\"\">Réessayer</a>",
+                html_escape::encode_text(&error.to_string())
+            ),
+        )
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, axum::Json(error)).into_response()
     };
@@ -294,23 +298,18 @@ fn unavailable(path: &str, accepts_html: bool, error: &AppError) -> Response {
     res
 }
 
-/// The French 503 page while the database is out of reach.
-const UNAVAILABLE_PAGE: &str = r#"<!DOCTYPE html>
-<html lang="fr" data-fr-scheme="light">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Service indisponible – Cassiopée</title>
-<link rel="stylesheet" href="{DSFR}/dsfr.min.css">
-</head>
-<body>
-<main class="fr-container fr-py-4w" role="main">
-<h1>Service momentanément indisponible</h1>
-<p class="fr-text--lead">{MESSAGE}</p>
-<a class="fr-btn" href="">Réessayer</a>
-</main>
-</body>
-</html>
-"#;
+/// A page of its own, outside the app (a refusal, a short answer): the DSFR stylesheet, a title
+/// and `body`, HTML the caller escaped.
+pub(super) fn plain_page(status: StatusCode, title: &str, body: &str) -> Response {
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"fr\" data-fr-scheme=\"light\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} – Cassiopée</title><link rel=\"stylesheet\" href=\"{dsfr}/dsfr.min.css\"></head>\
+         <body><main class=\"fr-container fr-py-4w\" role=\"main\"><h1>{title}</h1>{body}</main></body></html>\n",
+        dsfr = app::assets::DSFR
+    );
+    (status, axum::response::Html(page)).into_response()
+}
 
 /// Names the account a page was made for (`u42`), or nobody (`-`): the service worker keeps
 /// pages for reading offline under that name and shows them to no other account; a page of

@@ -138,9 +138,10 @@ pub(super) struct CspNonce(pub(super) leptos::nonce::Nonce);
 /// from its files or carrying this answer's nonce, and the wasm compiled; styles from its
 /// files, and `style` attributes (the fill bars' widths); no plugin, no `<base>`, forms posted
 /// to this site only, never shown in a frame.
-fn content_security_policy(nonce: &str) -> HeaderValue {
+fn content_security_policy(nonce: Option<&str>) -> HeaderValue {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
          style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -158,8 +159,11 @@ pub(super) async fn harden_headers(
     next: Next,
 ) -> Response {
     let policy = static_files::cache_policy(req.uri().path(), hardening.hashed_bundle);
-    let nonce = leptos::nonce::Nonce::new();
-    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    // Only pages run inline scripts: the site's files (most requests) need no nonce.
+    let nonce = (!static_files::is_site_file(req.uri().path())).then(leptos::nonce::Nonce::new);
+    if let Some(nonce) = &nonce {
+        req.extensions_mut().insert(CspNonce(nonce.clone()));
+    }
     let mut res = next.run(req).await;
     // A missing file may appear with the next build: never kept long.
     let policy = if policy == static_files::FOR_A_YEAR && !res.status().is_success() {
@@ -171,7 +175,7 @@ pub(super) async fn harden_headers(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        content_security_policy(&nonce),
+        content_security_policy(nonce.as_deref()),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

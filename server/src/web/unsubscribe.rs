@@ -8,7 +8,7 @@ use app::error::AppError;
 use axum::{
     extract::State,
     http::{StatusCode, Uri},
-    response::{Html, IntoResponse, Response},
+    response::Response,
 };
 
 /// The token, as written in the address (a token is letters, digits, `.`, `-` and `_`: anything
@@ -22,7 +22,7 @@ fn token(uri: &Uri) -> &str {
 /// The page before the POST: which emails the button stops.
 pub(super) async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     match app::notification::unsubscribe::describe(&state.db, token(&uri)).await {
-        Ok(label) => answer(
+        Ok(label) => super::plain_page(
             StatusCode::OK,
             "Se désabonner",
             &format!(
@@ -39,7 +39,7 @@ pub(super) async fn page(State(state): State<AppState>, uri: Uri) -> Response {
 /// The one-click POST (its body, `List-Unsubscribe=One-Click`, says nothing more).
 pub(super) async fn one_click(State(state): State<AppState>, uri: Uri) -> Response {
     match app::notification::unsubscribe::apply(&state.db, token(&uri), chrono::Utc::now()).await {
-        Ok(label) => answer(
+        Ok(label) => super::plain_page(
             StatusCode::OK,
             "Désabonnement enregistré",
             &format!(
@@ -54,12 +54,12 @@ pub(super) async fn one_click(State(state): State<AppState>, uri: Uri) -> Respon
 
 fn refused(e: &AppError) -> Response {
     match e {
-        AppError::NotFound => answer(
+        AppError::NotFound => super::plain_page(
             StatusCode::NOT_FOUND,
             "Lien inconnu",
             "<p class=\"fr-text--lead\">Ce lien de désabonnement n'est pas valable. Vos préférences se règlent dans votre profil, une fois connecté.</p>",
         ),
-        other => answer(
+        other => super::plain_page(
             StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             "Désabonnement impossible",
             &format!(
@@ -68,15 +68,4 @@ fn refused(e: &AppError) -> Response {
             ),
         ),
     }
-}
-
-fn answer(status: StatusCode, title: &str, body: &str) -> Response {
-    let page = format!(
-        "<!DOCTYPE html>\n<html lang=\"fr\" data-fr-scheme=\"light\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} – Cassiopée</title><link rel=\"stylesheet\" href=\"{dsfr}/dsfr.min.css\"></head>\
-         <body><main class=\"fr-container fr-py-4w\" role=\"main\"><h1>{title}</h1>{body}</main></body></html>\n",
-        dsfr = app::assets::DSFR
-    );
-    (status, Html(page)).into_response()
 }
