@@ -3,7 +3,7 @@
 use super::{Catalogue, Filters, SessionCard, SessionPage, TRAININGS_PER_PAGE, TrainingGroup};
 use crate::{
     dates,
-    enrolment::actions::enrolment_open,
+    enrolment::actions::enrolment_open_at,
     enrolment::place::place_in,
     entities::{enrolment, session, training, user},
     error::{AppError, AppResult},
@@ -255,28 +255,48 @@ async fn page_of_groups<C: ConnectionTrait>(
     if ids.is_empty() {
         return Ok((Vec::new(), page, pages));
     }
-    // The kept sessions of those trainings, with the training (joined by `kept` already) and
-    // the viewer's own place in each (one row per session and officer at most).
+    // The kept sessions of those trainings, with what their cards show of the training (joined
+    // by `kept` already) and the viewer's own place in each (one row per session and officer at
+    // most): only the columns the page shows, a third of the whole rows (reading and decoding
+    // them was a tenth of the page's time on the large data set).
     let sessions = kept(filters, now)
+        .select_only()
+        .columns([
+            session::Column::Id,
+            session::Column::TrainingId,
+            session::Column::StartsAt,
+            session::Column::EndsAt,
+            session::Column::Location,
+            session::Column::Capacity,
+            session::Column::SeatsTaken,
+            session::Column::Status,
+            session::Column::EnrolmentDeadline,
+        ])
+        .columns([
+            training::Column::Title,
+            training::Column::Theme,
+            training::Column::Provider,
+            training::Column::Format,
+            training::Column::DurationHours,
+        ])
         .filter(session::Column::TrainingId.is_in(ids.clone()))
         .expr_as(
             Expr::SubQuery(None, Box::new(own_place(viewer_id).into())),
             "mine",
         )
-        .select_also(training::Entity)
         .order_by_asc(session::Column::StartsAt)
         .order_by_asc(session::Column::Id)
-        .into_model::<WithPlace, training::Model>()
+        .into_model::<CardRow>()
         .all(db)
         .await?;
     let mut groups: HashMap<i32, TrainingGroup> = HashMap::new();
-    for (WithPlace { session: s, mine }, t) in sessions {
-        let Some(t) = t else { continue };
-        let open = enrolment_open(&s, false, now).is_ok();
+    for s in sessions {
+        let open =
+            enrolment_open_at(s.status, s.starts_at, s.enrolment_deadline, false, now).is_ok();
         let card = SessionCard {
             id: s.id,
             dates: dates::span(s.starts_at, s.ends_at),
-            place: s.location.clone(),
+            place: s.location,
             seats: if open {
                 seats_label(s.capacity, s.seats_taken)
             } else {
@@ -284,11 +304,19 @@ async fn page_of_groups<C: ConnectionTrait>(
             },
             full: s.seats_taken >= s.capacity,
             open,
-            mine,
+            mine: s.mine,
         };
         groups
-            .entry(t.id)
-            .or_insert_with(|| group_of(&t))
+            .entry(s.training_id)
+            .or_insert_with(|| TrainingGroup {
+                id: s.training_id,
+                title: s.title,
+                theme: s.theme,
+                provider: s.provider,
+                format: s.format.label().to_owned(),
+                duration: duration_label(s.duration_hours),
+                sessions: Vec::new(),
+            })
             .sessions
             .push(card);
     }
@@ -314,11 +342,24 @@ fn own_place(viewer_id: i32) -> SelectStatement {
         .to_owned()
 }
 
-/// A session of the catalogue with the viewer's own place in it, if any.
+/// A session of the catalogue: what its card shows, its training's title and labels, and the
+/// viewer's own place in it, if any.
 #[derive(FromQueryResult)]
-struct WithPlace {
-    #[sea_orm(nested)]
-    session: session::Model,
+struct CardRow {
+    id: i32,
+    training_id: i32,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    location: String,
+    capacity: i32,
+    seats_taken: i32,
+    status: SessionStatus,
+    enrolment_deadline: DateTime<Utc>,
+    title: String,
+    theme: String,
+    provider: String,
+    format: TrainingFormat,
+    duration_hours: i32,
     mine: Option<EnrolmentStatus>,
 }
 
@@ -342,18 +383,6 @@ fn page_link(filters: &Filters, page: usize) -> String {
         "/formations".to_owned()
     } else {
         format!("/formations?{query}")
-    }
-}
-
-fn group_of(t: &training::Model) -> TrainingGroup {
-    TrainingGroup {
-        id: t.id,
-        title: t.title.clone(),
-        theme: t.theme.clone(),
-        provider: t.provider.clone(),
-        format: t.format.label().to_owned(),
-        duration: duration_label(t.duration_hours),
-        sessions: Vec::new(),
     }
 }
 

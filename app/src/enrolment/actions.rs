@@ -57,19 +57,31 @@ pub struct Withdrawn {
 /// enrolment deadline does not apply to an officer staff invited: the invitation is the
 /// exception staff chose to make, until the session starts.
 pub fn enrolment_open(s: &session::Model, invited: bool, now: DateTime<Utc>) -> Result<(), String> {
-    match s.status {
+    enrolment_open_at(s.status, s.starts_at, s.enrolment_deadline, invited, now)
+}
+
+/// [`enrolment_open`] on the three columns it reads, for the lists that do not load whole
+/// sessions (the catalogue).
+pub fn enrolment_open_at(
+    status: SessionStatus,
+    starts_at: DateTime<Utc>,
+    enrolment_deadline: DateTime<Utc>,
+    invited: bool,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    match status {
         SessionStatus::Publiee => {}
         SessionStatus::Annulee => return Err("Cette session a été annulée.".into()),
         SessionStatus::Terminee => return Err("Cette session est terminée.".into()),
         SessionStatus::Brouillon => return Err("Cette session n'est pas encore ouverte.".into()),
     }
-    if now >= s.starts_at {
+    if now >= starts_at {
         return Err("Cette session a déjà commencé : les inscriptions sont fermées.".into());
     }
-    if now > s.enrolment_deadline && !invited {
+    if now > enrolment_deadline && !invited {
         return Err(format!(
             "Les inscriptions à cette session sont closes depuis le {}.",
-            dates::day_time(s.enrolment_deadline)
+            dates::day_time(enrolment_deadline)
         ));
     }
     Ok(())
