@@ -559,3 +559,60 @@ async fn catalogue_filters(db: &sea_orm::DatabaseConnection) {
         .unwrap();
     assert_eq!(shown(&march), [("B distanciel".to_owned(), vec![far.id])]);
 }
+
+/// The catalogue reads only the columns its cards show: each group carries its training's
+/// labels, each card its session's dates, place and seats, and the enrolment closes with the
+/// deadline (a session whose deadline passed is still listed, as « Inscriptions closes »).
+#[tokio::test]
+async fn each_group_and_card_shows_its_own_training_and_session() {
+    use super::{Filters, service::catalogue};
+    let db = test_db().await;
+    let me = officer(&db, "Lecteur Cartes").await;
+    let t = training(&db, "Conduite du changement").await;
+    let open = session_at(&db, t.id, in_days(30), 7, 10).await;
+    let closed = session_at(&db, t.id, in_days(3), 7, 10).await;
+    let c = catalogue(&db, me.id, &Filters::default(), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(c.groups.len(), 1);
+    let g = &c.groups[0];
+    assert_eq!(
+        (
+            g.id,
+            g.title.as_str(),
+            g.theme.as_str(),
+            g.provider.as_str()
+        ),
+        (t.id, "Conduite du changement", "Management", "Organisme")
+    );
+    assert_eq!(
+        (g.format.as_str(), g.duration.as_str()),
+        ("Présentiel", "1 jour (7 h)")
+    );
+    let cards: Vec<_> = g
+        .sessions
+        .iter()
+        .map(|s| (s.id, s.open, s.seats.as_str(), s.place.as_str()))
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            (
+                closed.id,
+                false,
+                "Inscriptions closes",
+                "École militaire, Paris"
+            ),
+            (
+                open.id,
+                true,
+                "10 places restantes",
+                "École militaire, Paris"
+            ),
+        ]
+    );
+    assert_eq!(
+        g.sessions[1].dates,
+        crate::dates::span(open.starts_at, open.ends_at)
+    );
+}
