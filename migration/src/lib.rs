@@ -17,6 +17,7 @@ mod m20261130_000007_catalogue_index;
 mod m20261130_000008_unsubscribe_links;
 mod m20261130_000009_login_attempts;
 mod m20261130_000010_password_resets;
+mod m20261130_000011_catalogue_stamp;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_unsubscribe_links::Migration),
             Box::new(m20261130_000009_login_attempts::Migration),
             Box::new(m20261130_000010_password_resets::Migration),
+            Box::new(m20261130_000011_catalogue_stamp::Migration),
         ]
     }
 }

@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+mod memo;
+#[cfg(feature = "ssr")]
 pub mod my_trainings;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -148,3 +150,5 @@ pub async fn get_my_trainings() -> Result<MyTrainings, AppError> {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests;
+#[cfg(all(test, feature = "ssr"))]
+mod memo_tests;

@@ -1,6 +1,8 @@
 //! Read side of the catalogue and session page.
 
-use super::{Catalogue, Filters, SessionCard, SessionPage, TRAININGS_PER_PAGE, TrainingGroup};
+use super::{
+    Catalogue, Filters, SessionCard, SessionPage, TRAININGS_PER_PAGE, TrainingGroup, memo,
+};
 use crate::{
     dates,
     enrolment::actions::enrolment_open_at,
@@ -16,7 +18,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
     sea_query::{Expr, Query, SelectStatement},
 };
-use std::collections::{BTreeSet, HashMap};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+};
 
 /// Upcoming published sessions of active trainings, grouped by training, filtered, a page of
 /// trainings at a time in the order of their next session.
@@ -30,9 +35,32 @@ pub async fn catalogue<C: ConnectionTrait>(
     filters: &Filters,
     now: DateTime<Utc>,
 ) -> AppResult<Catalogue> {
-    let (themes, months) = choices(db, now).await?;
+    // Read before anything it stands for (see `memo`).
+    let stamp = memo::stamp(db).await?;
+    let choices = match memo::choices(&stamp, now) {
+        Some(remembered) => remembered,
+        None => {
+            let computed = Arc::new(choices(db, now).await?);
+            let until = next_start(db, now).await?;
+            memo::keep_choices(stamp.clone(), now, until, Arc::clone(&computed));
+            computed
+        }
+    };
+    let (themes, months) = &*choices;
     let (groups, page, pages) = match Kept::from(filters) {
-        Some(kept) => page_of_groups(db, viewer_id, &kept, filters.page, now).await?,
+        Some(kept) => {
+            let key = kept.key(filters.page);
+            let found = match memo::page(&stamp, now, &key) {
+                Some(remembered) => remembered,
+                None => {
+                    let computed = Arc::new(page_of_trainings(db, &kept, filters.page, now).await?);
+                    memo::keep_page(&stamp, now, key, Arc::clone(&computed));
+                    computed
+                }
+            };
+            let groups = groups_of(db, viewer_id, &kept, &found.ids, now).await?;
+            (groups, found.page, found.pages)
+        }
         // A month that does not exist (a hand-edited address) keeps nothing.
         None => (Vec::new(), 1, 1),
     };
@@ -43,10 +71,10 @@ pub async fn catalogue<C: ConnectionTrait>(
         previous: (page > 1).then(|| page_link(filters, page - 1)),
         next: (page < pages).then(|| page_link(filters, page + 1)),
         themes: themes
-            .into_iter()
+            .iter()
             .map(|t| Choice {
                 value: t.clone(),
-                label: t,
+                label: t.clone(),
             })
             .collect(),
         formats: TrainingFormat::ALL
@@ -57,7 +85,7 @@ pub async fn catalogue<C: ConnectionTrait>(
             })
             .collect(),
         months: months
-            .into_iter()
+            .iter()
             .map(|first| Choice {
                 value: format!("{:04}-{:02}", first.year(), first.month()),
                 label: dates::month_title(first.year(), first.month()),
@@ -86,6 +114,17 @@ impl<'a> Kept<'a> {
             format: given(&filters.format).and_then(TrainingFormat::from_code),
             month,
         })
+    }
+
+    /// What the page's trainings are remembered under: two addresses that keep the same
+    /// sessions share it.
+    fn key(&self, asked: Option<u32>) -> memo::PageKey {
+        memo::PageKey {
+            theme: self.theme.map(str::to_owned),
+            format: self.format,
+            month: self.month,
+            asked,
+        }
     }
 }
 
@@ -151,6 +190,23 @@ async fn choices<C: ConnectionTrait>(
     Ok(sorted(found, &months))
 }
 
+/// The start of the next published session, when the catalogue next changes by itself (that
+/// session leaves it). Any training's: an archived one's only makes the memo end early.
+async fn next_start<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> AppResult<Option<DateTime<Utc>>> {
+    Ok(session::Entity::find()
+        .select_only()
+        .column_as(session::Column::StartsAt.min(), "next")
+        .filter(session::Column::Status.eq(SessionStatus::Publiee))
+        .filter(session::Column::StartsAt.gt(now))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
 /// How far ahead the first query of [`choices`] sorts sessions into months.
 const HORIZON_MONTHS: u32 = 36;
 
@@ -213,15 +269,14 @@ fn months_until(now: DateTime<Utc>, last: DateTime<Utc>) -> Vec<(NaiveDate, Date
     months
 }
 
-/// The trainings of the page asked for (the nearest that exists), with their kept sessions,
-/// the page's number and the number of pages.
-async fn page_of_groups<C: ConnectionTrait>(
+/// The trainings of the page asked for (the nearest that exists), the page's number and the
+/// number of pages.
+async fn page_of_trainings<C: ConnectionTrait>(
     db: &C,
-    viewer_id: i32,
     filters: &Kept<'_>,
     asked: Option<u32>,
     now: DateTime<Utc>,
-) -> AppResult<(Vec<TrainingGroup>, usize, usize)> {
+) -> AppResult<memo::Page> {
     // The page's trainings, each row with the number of trainings of all pages.
     let page_of = |page: usize| {
         kept(filters, now)
@@ -251,9 +306,20 @@ async fn page_of_groups<C: ConnectionTrait>(
     }
     let trainings = rows.first().map_or(0, |&(_, n)| n.max(0) as usize);
     let pages = trainings.div_ceil(TRAININGS_PER_PAGE).max(1);
-    let ids: Vec<i32> = rows.into_iter().map(|(id, _)| id).collect();
+    let ids = rows.into_iter().map(|(id, _)| id).collect();
+    Ok(memo::Page { ids, page, pages })
+}
+
+/// The trainings `ids`, in that order, with their kept sessions.
+async fn groups_of<C: ConnectionTrait>(
+    db: &C,
+    viewer_id: i32,
+    filters: &Kept<'_>,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> AppResult<Vec<TrainingGroup>> {
     if ids.is_empty() {
-        return Ok((Vec::new(), page, pages));
+        return Ok(Vec::new());
     }
     // The kept sessions of those trainings, with what their cards show of the training (joined
     // by `kept` already) and the viewer's own place in each (one row per session and officer at
@@ -279,7 +345,7 @@ async fn page_of_groups<C: ConnectionTrait>(
             training::Column::Format,
             training::Column::DurationHours,
         ])
-        .filter(session::Column::TrainingId.is_in(ids.clone()))
+        .filter(session::Column::TrainingId.is_in(ids.iter().copied()))
         .expr_as(
             Expr::SubQuery(None, Box::new(own_place(viewer_id).into())),
             "mine",
@@ -320,8 +386,7 @@ async fn page_of_groups<C: ConnectionTrait>(
             .sessions
             .push(card);
     }
-    let groups = ids.iter().filter_map(|id| groups.remove(id)).collect();
-    Ok((groups, page, pages))
+    Ok(ids.iter().filter_map(|id| groups.remove(id)).collect())
 }
 
 /// The status of the viewer's place in the session of the outer query, if any.

@@ -1,6 +1,7 @@
 //! SeaORM entities, one per table of `migration/`. Behaviour lives in the domain modules, not here.
 
 pub mod calendar_feed;
+pub mod catalogue_stamp;
 pub mod email_outbox;
 pub mod enrolment;
 pub mod feedback;
