@@ -165,3 +165,35 @@ fn no_migration_asks_to_run_outside_a_transaction() {
         );
     }
 }
+
+/// Every connection of a SQLite pool gets the settings, not only the first one (a one-off
+/// PRAGMA would reach only that one): write-ahead log, foreign keys, and a page cache of 1 MiB.
+#[tokio::test]
+async fn every_sqlite_connection_of_the_pool_gets_the_settings() {
+    use sea_orm::TransactionTrait;
+    let db = crate::db::connect(&file_sqlite_url()).await.unwrap();
+    // Four transactions at once hold the pool's four connections.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(db.begin().await.unwrap());
+    }
+    for txn in &held {
+        let mut settings = Vec::new();
+        for pragma in ["journal_mode", "foreign_keys", "cache_size"] {
+            let row = txn
+                .query_one_raw(Statement::from_string(
+                    txn.get_database_backend(),
+                    format!("PRAGMA {pragma}"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            let value = row
+                .try_get_by_index::<String>(0)
+                .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                .unwrap();
+            settings.push(value);
+        }
+        assert_eq!(settings, ["wal", "1", "-1024"]);
+    }
+}

@@ -1,6 +1,7 @@
 //! `cassiopee`: the server binary and its operator commands (product §7).
 #![recursion_limit = "256"]
 
+mod allocator;
 mod backup;
 mod check;
 mod cli;
@@ -22,7 +23,7 @@ use leptos::prelude::*;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    tune_the_allocator();
+    allocator::tune();
     // The blocking pool reads the site's files (and checks passwords, one at a time): by
     // default it grows to 512 threads, and under a burst of file requests it kept a hundred,
     // each with its stack and caches, for nothing on two cores.
@@ -35,35 +36,6 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("Erreur : démarrage impossible ({e})");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// Tunes glibc's allocator for a server that should stay small, before any thread starts.
-///
-/// Each password check takes 7 MiB (argon2, `app::password`), on a thread of the blocking
-/// pool. glibc keeps such a block for reuse once it was freed, in that thread's arena, so a
-/// server that checked a few passwords at once held hundreds of megabytes for good. Blocks of
-/// 1 MiB and more are asked of the system, and given back to it, each time (the cost is one
-/// `mmap` per password check or large export, nothing beside their work).
-///
-/// glibc also gives each thread that allocates an arena of its own, up to eight per core: the
-/// runtime's workers, its blocking pool and each SQLite connection's thread, each arena holding
-/// on to what it freed. One arena per core keeps the same speed (small blocks come from each
-/// thread's cache without a lock) and cut the peak of the 500-officer race from 63 to 54 MB.
-fn tune_the_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let arenas = libc::c_int::try_from(cores).unwrap_or(2);
-        // An operator's own `MALLOC_ARENA_MAX` is left as it is.
-        let arenas_given = std::env::var_os("MALLOC_ARENA_MAX").is_some();
-        // SAFETY: `mallopt` only sets a parameter of the allocator; no other thread runs yet.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-            if !arenas_given {
-                libc::mallopt(libc::M_ARENA_MAX, arenas);
-            }
         }
     }
 }
@@ -259,6 +231,7 @@ async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), St
     if let Some(warning) = seed::demo_warning(&demo) {
         tracing::warn!("{warning}");
     }
+    allocator::give_back_freed_memory();
     session_store::DbSessionStore::new(db.clone())
         .spawn_cleanup(std::time::Duration::from_secs(3600));
     tracing::info!("Courriels : {}", config.mail.describe());
