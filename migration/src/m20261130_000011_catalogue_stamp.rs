@@ -4,13 +4,14 @@
 //! or archive flag. Each instance remembers the theme and month choices and the trainings of
 //! each page under the stamp it read before computing them (`app::catalogue::memo`), and
 //! computes them again once the stamp differs. Triggers renew it, so no write path can forget
-//! to (SQL by hand included), and a new database starts with its own random stamp, so two
-//! databases never share one.
+//! to (SQL by hand included). The row also names its database with a random value made once
+//! (a process that serves several databases, as the tests do, keeps one memo for each).
 //!
 //! On PostgreSQL the renewal waits for the commit (a deferred constraint trigger): a
 //! transaction takes the stamp's row lock as its very last step, never before a session's, so
-//! two transactions that change sessions cannot deadlock on it; and the new stamp becomes
-//! visible with the change it stands for, never before it.
+//! two transactions that change sessions cannot deadlock on it; the new stamp becomes visible
+//! with the change it stands for, never before it; and a transaction that changes many
+//! sessions (an import, the large data set) renews it once.
 
 use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 
@@ -43,13 +44,19 @@ impl MigrationTrait for Migration {
                 db.execute_unprepared(&format!(
                     "CREATE TABLE catalogue_stamp (
                          id integer PRIMARY KEY CHECK (id = 1),
+                         database text NOT NULL,
                          stamp text NOT NULL
                      );
-                     INSERT INTO catalogue_stamp (id, stamp) VALUES (1, {renew});
+                     INSERT INTO catalogue_stamp (id, database, stamp) VALUES (1, {renew}, {renew});
                      CREATE FUNCTION catalogue_stamp_renew() RETURNS trigger
                          LANGUAGE plpgsql AS $$
                          BEGIN
-                             UPDATE catalogue_stamp SET stamp = {renew};
+                             -- Once per transaction: its changes are committed together.
+                             IF current_setting('cassiopee.catalogue_stamp_renewed', true)
+                                 IS DISTINCT FROM '1' THEN
+                                 UPDATE catalogue_stamp SET stamp = {renew};
+                                 PERFORM set_config('cassiopee.catalogue_stamp_renewed', '1', true);
+                             END IF;
                              RETURN NULL;
                          END $$;
                      CREATE CONSTRAINT TRIGGER catalogue_stamp_session_added_or_removed
@@ -79,10 +86,12 @@ impl MigrationTrait for Migration {
                 for statement in [
                     "CREATE TABLE catalogue_stamp (
                          id integer PRIMARY KEY CHECK (id = 1),
+                         database text NOT NULL,
                          stamp text NOT NULL
                      )"
                     .to_owned(),
-                    "INSERT INTO catalogue_stamp (id, stamp) VALUES (1, lower(hex(randomblob(16))))"
+                    "INSERT INTO catalogue_stamp (id, database, stamp) \
+                     VALUES (1, lower(hex(randomblob(16))), lower(hex(randomblob(16))))"
                         .to_owned(),
                     format!(
                         "CREATE TRIGGER catalogue_stamp_session_added AFTER INSERT ON sessions \

@@ -48,8 +48,9 @@ pub(super) struct PageKey {
     pub asked: Option<u32>,
 }
 
-/// At most this many pages are remembered (each a few dozen bytes): the catalogue has about
-/// 300 trainings ÷ 8 pages per set of filters, and an address edited by hand makes new ones.
+/// At most this many pages are remembered per database (each under 200 bytes: a theme is
+/// remembered only when it is one of the choices, see `service::catalogue`): the large data set
+/// has 300 trainings, 38 pages per set of filters, and an address edited by hand makes more.
 const PAGES_KEPT: usize = 512;
 
 struct Memo {
@@ -68,66 +69,97 @@ impl Memo {
     }
 }
 
-/// One per instance. Tests share it across their databases: each database has its own random
-/// stamp, so one's answers are never taken for another's.
-static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+/// One memo per database, under the random name the database was given at its creation: a
+/// server has one; the tests, which run many databases in one process, one each.
+static MEMOS: Mutex<Option<HashMap<String, Memo>>> = Mutex::new(None);
 
-fn memo() -> MutexGuard<'static, Option<Memo>> {
+/// At most this many databases are remembered (more: all are forgotten first).
+const DATABASES_KEPT: usize = 64;
+
+fn memos() -> MutexGuard<'static, Option<HashMap<String, Memo>>> {
     // Nothing is left half-written under the lock: a panic elsewhere leaves a usable memo.
-    MEMO.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    MEMOS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The catalogue's stamp as the database holds it now.
-pub(super) async fn stamp<C: ConnectionTrait>(db: &C) -> AppResult<String> {
+/// The catalogue's stamp as the database holds it now, with the database's own name.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Stamp {
+    database: String,
+    stamp: String,
+}
+
+/// Reads the catalogue's stamp.
+pub(super) async fn stamp<C: ConnectionTrait>(db: &C) -> AppResult<Stamp> {
     let row = catalogue_stamp::Entity::find_by_id(1).one(db).await?;
-    row.map(|r| r.stamp).ok_or_else(|| {
+    let row = row.ok_or_else(|| {
         tracing::error!("the catalogue_stamp table has no row");
         AppError::Internal
+    })?;
+    Ok(Stamp {
+        database: row.database,
+        stamp: row.stamp,
     })
 }
 
+/// Runs `f` on the memo of `stamp`'s database if it holds for `stamp` at `now`.
+fn with_memo<T>(stamp: &Stamp, now: DateTime<Utc>, f: impl FnOnce(&mut Memo) -> T) -> Option<T> {
+    let mut memos = memos();
+    let memo = memos.as_mut()?.get_mut(&stamp.database)?;
+    memo.holds(&stamp.stamp, now).then(|| f(memo))
+}
+
 /// The choices remembered under `stamp`, if they still hold at `now`.
-pub(super) fn choices(stamp: &str, now: DateTime<Utc>) -> Option<Arc<Choices>> {
-    memo()
-        .as_ref()
-        .filter(|m| m.holds(stamp, now))
-        .map(|m| Arc::clone(&m.choices))
+pub(super) fn choices(stamp: &Stamp, now: DateTime<Utc>) -> Option<Arc<Choices>> {
+    with_memo(stamp, now, |m| Arc::clone(&m.choices))
 }
 
 /// Remembers the choices computed at `now` after reading `stamp`, valid until `until` (the next
-/// offered session's start), in place of whatever was remembered (and its pages).
+/// offered session's start), in place of what was remembered for that database (and its
+/// pages).
 pub(super) fn keep_choices(
-    stamp: String,
+    stamp: &Stamp,
     now: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
     choices: Arc<Choices>,
 ) {
-    *memo() = Some(Memo {
-        stamp,
-        from: now,
-        until,
-        choices,
-        pages: HashMap::new(),
-    });
+    let mut memos = memos();
+    let memos = memos.get_or_insert_with(HashMap::new);
+    if memos.len() >= DATABASES_KEPT && !memos.contains_key(&stamp.database) {
+        memos.clear();
+    }
+    memos.insert(
+        stamp.database.clone(),
+        Memo {
+            stamp: stamp.stamp.clone(),
+            from: now,
+            until,
+            choices,
+            pages: HashMap::new(),
+        },
+    );
 }
 
 /// The page remembered for `key` under `stamp`, if it still holds at `now`.
-pub(super) fn page(stamp: &str, now: DateTime<Utc>, key: &PageKey) -> Option<Arc<Page>> {
-    memo()
-        .as_ref()
-        .filter(|m| m.holds(stamp, now))
-        .and_then(|m| m.pages.get(key).cloned())
+pub(super) fn page(stamp: &Stamp, now: DateTime<Utc>, key: &PageKey) -> Option<Arc<Page>> {
+    with_memo(stamp, now, |m| m.pages.get(key).cloned()).flatten()
 }
 
 /// Remembers a page computed after reading `stamp`, beside the choices remembered under the same
 /// stamp (none: the page is not kept; too many pages: they are all forgotten first).
-pub(super) fn keep_page(stamp: &str, now: DateTime<Utc>, key: PageKey, page: Arc<Page>) {
+pub(super) fn keep_page(stamp: &Stamp, now: DateTime<Utc>, key: PageKey, page: Arc<Page>) {
     debug_assert!(page.ids.len() <= TRAININGS_PER_PAGE);
-    let mut memo = memo();
-    if let Some(m) = memo.as_mut().filter(|m| m.holds(stamp, now)) {
+    with_memo(stamp, now, |m| {
         if m.pages.len() >= PAGES_KEPT {
             m.pages.clear();
         }
         m.pages.insert(key, page);
-    }
+    });
+}
+
+/// How many pages are remembered for `stamp`'s database (none when its memo does not hold).
+#[cfg(test)]
+pub(super) fn pages_kept(stamp: &Stamp, now: DateTime<Utc>) -> usize {
+    with_memo(stamp, now, |m| m.pages.len()).unwrap_or(0)
 }

@@ -109,6 +109,82 @@ async fn the_catalogue_shows_each_change_of_what_it_offers_at_once() {
     )
     .await;
     assert!(shown(&db, me, now).await.groups.is_empty());
+
+    // B back from the archives (its published session with it); a session moved from A to B;
+    // B given another format, which a filter keeps.
+    sql(
+        &db,
+        &format!("UPDATE trainings SET archived = FALSE WHERE id = {}", b.id),
+    )
+    .await;
+    let moved = session_at(&db, a.id, in_days(10), 7, 10).await;
+    assert_eq!(
+        titles(&shown(&db, me, now).await),
+        ["A gestion", "B numérique"]
+    );
+    sql(
+        &db,
+        &format!(
+            "UPDATE sessions SET training_id = {} WHERE id = {}",
+            b.id, moved.id
+        ),
+    )
+    .await;
+    let c = shown(&db, me, now).await;
+    assert_eq!(titles(&c), ["B numérique"]);
+    assert_eq!(c.groups[0].sessions.len(), 2);
+    let remote = Filters {
+        format: Some("distanciel".to_owned()),
+        ..Default::default()
+    };
+    let remote_titles = || async {
+        let first = catalogue(&db, me, &remote, now).await.unwrap();
+        assert_eq!(first, catalogue(&db, me, &remote, now).await.unwrap());
+        titles(&first)
+    };
+    assert!(remote_titles().await.is_empty());
+    sql(
+        &db,
+        &format!(
+            "UPDATE trainings SET format = 'distanciel' WHERE id = {}",
+            b.id
+        ),
+    )
+    .await;
+    assert_eq!(remote_titles().await, ["B numérique"]);
+}
+
+/// A theme that no offered session has keeps nothing, whatever its length, and is not
+/// remembered (an address may hold anything up to the size of a request).
+#[tokio::test]
+async fn an_unknown_theme_shows_nothing_and_is_not_remembered() {
+    let db = test_db().await;
+    let me = officer(&db, "Lecteur Thèmes").await.id;
+    let t = training(&db, "Seule").await;
+    session_at(&db, t.id, in_days(20), 7, 10).await;
+    let now = Utc::now();
+    let unknown = Filters {
+        theme: Some("x".repeat(100_000)),
+        page: Some(3),
+        ..Default::default()
+    };
+    let c = catalogue(&db, me, &unknown, now).await.unwrap();
+    assert!(c.groups.is_empty());
+    assert_eq!((c.page, c.pages), (1, 1));
+    assert_eq!((c.previous.as_deref(), c.next.as_deref()), (None, None));
+    assert_eq!(themes(&c), ["Management"]);
+    let stamp = memo::stamp(&db).await.unwrap();
+    assert_eq!(memo::pages_kept(&stamp, now), 0);
+    // A theme that exists is remembered.
+    let known = Filters {
+        theme: Some("Management".to_owned()),
+        ..Default::default()
+    };
+    assert_eq!(
+        titles(&catalogue(&db, me, &known, now).await.unwrap()),
+        ["Seule"]
+    );
+    assert_eq!(memo::pages_kept(&stamp, now), 1);
 }
 
 /// A session leaves the catalogue when it starts, with no write to tell: the memo holds only

@@ -42,12 +42,15 @@ pub async fn catalogue<C: ConnectionTrait>(
         None => {
             let computed = Arc::new(choices(db, now).await?);
             let until = next_start(db, now).await?;
-            memo::keep_choices(stamp.clone(), now, until, Arc::clone(&computed));
+            memo::keep_choices(&stamp, now, until, Arc::clone(&computed));
             computed
         }
     };
     let (themes, months) = &*choices;
     let (groups, page, pages) = match Kept::from(filters) {
+        // A theme no offered session has (a hand-edited address) keeps nothing, and is not
+        // remembered: an address may hold anything, up to the size of a request.
+        Some(kept) if kept.theme.is_some_and(|t| !themes.contains(t)) => (Vec::new(), 1, 1),
         Some(kept) => {
             let key = kept.key(filters.page);
             let found = match memo::page(&stamp, now, &key) {

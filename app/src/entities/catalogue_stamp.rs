@@ -8,6 +8,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: i32,
+    /// Made once with the database, never renewed.
+    #[sea_orm(column_type = "Text")]
+    pub database: String,
     #[sea_orm(column_type = "Text")]
     pub stamp: String,
 }

@@ -6,7 +6,8 @@
 //! [`officer::lock_users`]) → the session row ([`session::lock_session`]) → enrolment rows (the
 //! officer's own, then the promoted officers'). Enrolment rows are read freely but written only
 //! under the locks before them; the session's seat counter is changed under the session lock.
-//! A transaction takes only the locks it needs, in this order.
+//! A transaction takes only the locks it needs, in this order. The catalogue's stamp row
+//! (`catalogue_stamp`) comes after all of them: its triggers renew it at commit.
 
 pub mod invitation;
 pub mod officer;
