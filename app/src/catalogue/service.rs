@@ -176,15 +176,7 @@ async fn choices<C: ConnectionTrait>(
     }
     // The months run up to the last published session (of any training: an archived
     // training's later session only adds a month that matches no row).
-    let last = session::Entity::find()
-        .select_only()
-        .column_as(session::Column::StartsAt.max(), "last")
-        .filter(session::Column::Status.eq(SessionStatus::Publiee))
-        .filter(session::Column::StartsAt.gt(now))
-        .into_tuple::<Option<DateTime<Utc>>>()
-        .one(db)
-        .await?
-        .flatten();
+    let last = published_start(db, now, session::Column::StartsAt.max()).await?;
     let months = match last {
         Some(last) => months_until(now, last),
         None => Vec::new(),
@@ -199,9 +191,19 @@ async fn next_start<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> AppResult<Option<DateTime<Utc>>> {
+    published_start(db, now, session::Column::StartsAt.min()).await
+}
+
+/// The first or last start (`aggregate`, `MIN` or `MAX` of the start) of the published
+/// sessions still to come, of any training.
+async fn published_start<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    aggregate: Expr,
+) -> AppResult<Option<DateTime<Utc>>> {
     Ok(session::Entity::find()
         .select_only()
-        .column_as(session::Column::StartsAt.min(), "next")
+        .expr_as(aggregate, "start")
         .filter(session::Column::Status.eq(SessionStatus::Publiee))
         .filter(session::Column::StartsAt.gt(now))
         .into_tuple::<Option<DateTime<Utc>>>()
